@@ -1,0 +1,241 @@
+//! `site.toml`: the site's configuration, read and checked before any content.
+//!
+//! The first stage of the pipeline. Everything later borrows a [`Config`]; nothing changes it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::toml_errors::TomlSource;
+
+/// `site.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteToml {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
+    #[serde(default)]
+    pub menu: Vec<MenuItem>,
+    #[serde(default)]
+    pub academic_year: AcademicYearConfig,
+    #[serde(default = "default_paginate")]
+    pub paginate: usize,
+    #[serde(default)]
+    pub languages: BTreeMap<String, LanguageConfig>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_timezone() -> String {
+    "Asia/Shanghai".into()
+}
+fn default_paginate() -> usize {
+    10
+}
+
+/// A sponsorship tier, in display order.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+}
+
+/// A link in the site's main menu. `url` is a path inside the site (`/activities/`) or a full URL.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MenuItem {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcademicYearConfig {
+    /// Month and day the academic year starts, `MM-DD`.
+    #[serde(default = "default_starts")]
+    pub starts: String,
+}
+
+impl Default for AcademicYearConfig {
+    fn default() -> Self {
+        AcademicYearConfig { starts: default_starts() }
+    }
+}
+
+fn default_starts() -> String {
+    "09-01".into()
+}
+
+/// Another language of the site (`[languages.en]`): its own title and description.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The checked configuration every later stage borrows.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site: SiteToml,
+    pub tz: TimeZone,
+    /// `base_url` with exactly one trailing slash, e.g. `https://x.edu.cn/wailian/`.
+    pub base_url: String,
+    /// The path part of `base_url`, with leading and trailing slash: `/wailian/` or `/`.
+    pub base_path: String,
+    /// Academic year start (month, day).
+    pub year_start: (i8, i8),
+}
+
+impl Config {
+    /// Reads and checks `site.toml` in `root`. `base_url` overrides the file's (for `--base-url`).
+    pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config, Diagnostics> {
+        let path = root.join("site.toml");
+        let rel = Path::new("site.toml");
+        let raw = std::fs::read(&path).map_err(|e| {
+            Diagnostic::new(rel, format!("cannot read site.toml: {e}"))
+                .hint("run liaison in the folder that holds site.toml, or pass --root <folder>")
+        })?;
+        let text = String::from_utf8(raw)
+            .map_err(|_| Diagnostic::new(rel, "site.toml is not UTF-8 text").hint("save the file as UTF-8"))?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let src = TomlSource { path: rel, file: text, text, first_line: 1, what: "site.toml" };
+        let mut site: SiteToml = toml::from_str(text).map_err(|e| src.error(&e))?;
+        if let Some(b) = base_url {
+            site.base_url = b.to_string();
+        }
+        Self::check(site, &src)
+    }
+
+    /// A configuration from already-parsed settings (used by tests and by `load`).
+    fn check(site: SiteToml, src: &TomlSource<'_>) -> Result<Config, Diagnostics> {
+        let mut errors = Diagnostics::default();
+        let tz = match TimeZone::get(&site.timezone) {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(
+                    src.at_key("timezone", format!("unknown timezone `{}`", site.timezone))
+                        .hint("use an IANA name such as \"Asia/Shanghai\""),
+                );
+                TimeZone::UTC
+            }
+        };
+        let (base_url, base_path) = match split_base_url(&site.base_url) {
+            Some(v) => v,
+            None => {
+                errors.push(
+                    src.at_key("base_url", format!("base_url `{}` is not an http(s) URL", site.base_url))
+                        .hint("write the address the site will live at, e.g. \"https://wailian.example.edu.cn/\""),
+                );
+                ("/".to_string(), "/".to_string())
+            }
+        };
+        let year_start = match parse_month_day(&site.academic_year.starts) {
+            Some(v) => v,
+            None => {
+                errors.push(
+                    src.at_key(
+                        "starts",
+                        format!("academic_year.starts `{}` is not a month and day", site.academic_year.starts),
+                    )
+                    .hint("write it as \"MM-DD\", e.g. \"09-01\""),
+                );
+                (9, 1)
+            }
+        };
+        if site.paginate == 0 {
+            errors.push(src.at_key("paginate", "paginate must be at least 1").hint("e.g. paginate = 10"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, tier) in site.tiers.iter().enumerate() {
+            if !seen.insert(tier.id.as_str()) {
+                errors.push(
+                    src.at_text(&format!("\"{}\"", tier.id), 1.min(i), format!("tier `{}` is declared twice", tier.id))
+                        .hint("give every [[tiers]] entry its own id"),
+                );
+            }
+        }
+        errors.into_result(Config { site, tz, base_url, base_path, year_start })
+    }
+
+    /// The absolute URL of a site path such as `/activities/` (honours a base sub-path).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), self.url(path))
+    }
+
+    /// The URL of a site path as used in links: `/activities/` under base path `/wailian/`
+    /// becomes `/wailian/activities/`.
+    pub fn url(&self, path: &str) -> String {
+        if path.contains("://") || path.starts_with("mailto:") {
+            return path.to_string();
+        }
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    pub fn tier(&self, id: &str) -> Option<(usize, &Tier)> {
+        self.site.tiers.iter().enumerate().find(|(_, t)| t.id == id)
+    }
+}
+
+fn split_base_url(url: &str) -> Option<(String, String)> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return None;
+    }
+    let path = match rest.find('/') {
+        Some(i) => &rest[i..],
+        None => "/",
+    };
+    let path = format!("/{}/", path.trim_matches('/')).replace("//", "/");
+    let base = format!("{}/", url.trim_end_matches('/'));
+    Some((base, path))
+}
+
+fn parse_month_day(s: &str) -> Option<(i8, i8)> {
+    let (m, d) = s.split_once('-')?;
+    let (m, d): (i8, i8) = (m.parse().ok()?, d.parse().ok()?);
+    jiff::civil::Date::new(2000, m, d).ok().map(|_| (m, d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_with_sub_path() {
+        assert_eq!(
+            split_base_url("https://x.edu.cn/wailian"),
+            Some(("https://x.edu.cn/wailian/".into(), "/wailian/".into()))
+        );
+        assert_eq!(split_base_url("https://x.edu.cn"), Some(("https://x.edu.cn/".into(), "/".into())));
+        assert_eq!(split_base_url("ftp://x"), None);
+    }
+
+    #[test]
+    fn month_day() {
+        assert_eq!(parse_month_day("09-01"), Some((9, 1)));
+        assert_eq!(parse_month_day("13-01"), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Splitting a Markdown file into its TOML front matter and its body.
+//!
+//! Files may be UTF-8 with or without a BOM and use LF or CRLF; the text is normalised to LF
+//! once here so every later line number refers to the file as the editor sees it.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+
+/// A source file split into front matter and body. Lines are 1-based lines of the file.
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// The normalised whole text (LF line ends, no BOM).
+    pub text: String,
+    /// Byte range of the front matter TOML inside `text` (empty when there is none).
+    pub fm: std::ops::Range<usize>,
+    /// The file line where the front matter TOML starts.
+    pub fm_line: usize,
+    /// Byte offset in `text` where the body starts.
+    pub body_start: usize,
+    /// The file line where the body starts.
+    pub body_line: usize,
+    /// Whether the file had a `+++` block at all.
+    pub has_front_matter: bool,
+}
+
+impl Split {
+    pub fn front_matter(&self) -> &str {
+        &self.text[self.fm.clone()]
+    }
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Decodes bytes as UTF-8 text (BOM removed, CRLF turned into LF).
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) = crate::diagnostic::line_col(
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+            e.valid_up_to(),
+        );
+        Diagnostic::new(path, "this file is not valid UTF-8 text")
+            .at(line, col)
+            .hint("save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+}
+
+/// Splits `text` (already decoded) at its `+++` lines.
+pub fn split(path: &Path, text: String) -> Result<Split, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Ok(Split {
+            fm: 0..0,
+            fm_line: 1,
+            body_start: 0,
+            body_line: 1,
+            has_front_matter: false,
+            text,
+        });
+    }
+    let fm_start = first.len();
+    let mut offset = fm_start;
+    let mut line_no = 2;
+    for line in lines {
+        if line.trim_end() == "+++" {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                fm: fm_start..offset,
+                fm_line: 2,
+                body_start,
+                body_line: line_no + 1,
+                has_front_matter: true,
+                text,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::new(path, "the front matter opened with +++ is never closed")
+        .in_source(&text, 1, 1, 3)
+        .hint("add a line containing only +++ after the last front matter field"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_with_crlf_and_bom() {
+        let text = decode(Path::new("a.md"), "\u{feff}+++\r\ntitle = \"x\"\r\n+++\r\nbody\r\n".as_bytes()).unwrap();
+        let s = split(Path::new("a.md"), text).unwrap();
+        assert_eq!(s.front_matter(), "title = \"x\"\n");
+        assert_eq!(s.body(), "body\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\nbody\n".into()).unwrap_err();
+        assert_eq!(e.message, "the front matter opened with +++ is never closed");
+        assert_eq!(e.pos.unwrap().line, 1);
+    }
+
+    #[test]
+    fn no_front_matter() {
+        let s = split(Path::new("a.md"), "hello\n".into()).unwrap();
+        assert!(!s.has_front_matter);
+        assert_eq!(s.body(), "hello\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_reported_with_position() {
+        let e = decode(Path::new("a.md"), b"ok\n\xff").unwrap_err();
+        assert_eq!(e.pos.unwrap().line, 2);
+    }
+}

@@ -1,0 +1,183 @@
+//! Loading `content/`: finding sections, items and files, and parsing their front matter.
+//!
+//! The second stage of the pipeline. It reads every file once (items in parallel), checks each
+//! file on its own (syntax, types, required fields, values) and hands the model stage a flat,
+//! sorted list of sections, items and assets. Nothing here knows about other files: references
+//! between files are the model's job.
+
+pub mod fields;
+pub mod frontmatter;
+mod validate;
+mod walk;
+
+pub use walk::is_ignored_name;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::toml_errors::TomlSource;
+use fields::{Common, ItemFm, Kind, SectionFm};
+use frontmatter::Split;
+
+/// A directory of `content/` that lists items.
+#[derive(Debug, Clone)]
+pub struct SectionSrc {
+    /// Content-relative directory with `/` separators: `""` for the home, `activities`, ...
+    pub dir: String,
+    /// The `_index.md`, relative to the site root, when there is one.
+    pub source: Option<PathBuf>,
+    pub fm: SectionFm,
+    pub kind: Kind,
+    /// The body of `_index.md` and the line it starts on.
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// One item (a Markdown or TOML file, or a bundle's `index.md`).
+#[derive(Debug, Clone)]
+pub struct ItemSrc {
+    /// Path relative to the site root, e.g. `content/activities/2018-gala/index.md`.
+    pub source: PathBuf,
+    /// Path relative to `content/` with `/` separators.
+    pub content_path: String,
+    /// Content-relative directory that relative links and files resolve against.
+    pub dir: String,
+    /// The id other files use to name this item: file stem, or the bundle's directory name.
+    pub id: String,
+    /// Content-relative directory of the section the item belongs to.
+    pub section: String,
+    pub kind: Kind,
+    pub fm: ItemFm,
+    pub common: Common,
+    pub split: Split,
+}
+
+/// A file copied as is to the same relative place in the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub path: PathBuf,
+    /// Content-relative path with `/` separators.
+    pub content_path: String,
+}
+
+/// Everything read from `content/`, sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub sections: Vec<SectionSrc>,
+    pub items: Vec<ItemSrc>,
+    pub assets: Vec<Asset>,
+}
+
+/// Reads `root/content` and checks every file on its own. All problems are reported together.
+pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
+    let found = walk::walk(root)?;
+    let mut errors = Diagnostics::default();
+
+    let mut sections = Vec::new();
+    for dir in &found.section_dirs {
+        match load_section(root, dir, found.index_files.get(dir), &sections) {
+            Ok(s) => sections.push(s),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let results: Vec<Result<ItemSrc, Diagnostics>> = found
+        .items
+        .par_iter()
+        .map(|file| {
+            let section = walk::section_of(&file.dir_for_section, &found.section_dirs);
+            let kind = sections.iter().find(|s| s.dir == section).map(|s| s.kind).unwrap_or(Kind::Pages);
+            load_item(root, file, section, kind, config)
+        })
+        .collect();
+    let mut items = Vec::new();
+    for r in results {
+        match r {
+            Ok(i) => items.push(i),
+            Err(e) => errors.extend(e),
+        }
+    }
+    errors.into_result(Content { sections, items, assets: found.assets })
+}
+
+fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(rel))
+        .map_err(|e| Diagnostic::new(rel, format!("cannot read this file: {e}")).hint("check that the file exists and is readable"))?;
+    frontmatter::decode(rel, &bytes)
+}
+
+fn load_section(root: &Path, dir: &str, index: Option<&PathBuf>, done: &[SectionSrc]) -> Result<SectionSrc, Diagnostic> {
+    let name = dir.rsplit('/').next().unwrap_or("");
+    let parent_kind = || {
+        let parent = dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        done.iter().find(|s| s.dir == parent && !s.dir.is_empty()).map(|s| s.kind)
+    };
+    let default_kind = Kind::from_dir_name(name).or_else(parent_kind).unwrap_or(Kind::Pages);
+    let Some(rel) = index else {
+        return Ok(SectionSrc {
+            dir: dir.to_string(),
+            source: None,
+            fm: SectionFm::default(),
+            kind: default_kind,
+            body: String::new(),
+            body_line: 1,
+        });
+    };
+    let text = read_text(root, rel)?;
+    let split = frontmatter::split(rel, text)?;
+    let src = TomlSource {
+        path: rel,
+        file: &split.text,
+        text: split.front_matter(),
+        first_line: split.fm_line,
+        what: "section front matter (_index.md)",
+    };
+    let fm: SectionFm = toml::from_str(split.front_matter()).map_err(|e| src.error(&e))?;
+    Ok(SectionSrc {
+        dir: dir.to_string(),
+        source: Some(rel.clone()),
+        kind: fm.kind.unwrap_or(default_kind),
+        fm,
+        body: split.body().to_string(),
+        body_line: split.body_line,
+    })
+}
+
+fn load_item(root: &Path, file: &walk::ItemFile, section: &str, kind: Kind, config: &Config) -> Result<ItemSrc, Diagnostics> {
+    let rel = &file.source;
+    let text = read_text(root, rel)?;
+    let split = if file.is_toml {
+        let len = text.len();
+        Split { text, fm: 0..len, fm_line: 1, body_start: len, body_line: 1, has_front_matter: true }
+    } else {
+        frontmatter::split(rel, text)?
+    };
+    if !split.has_front_matter {
+        return Err(Diagnostic::new(rel, format!("this {} has no front matter", kind.item_name()))
+            .in_source(&split.text, 1, 1, 1)
+            .hint(format!(
+                "start the file with a +++ line, the fields (e.g. {}), and another +++ line",
+                validate::example_fields(kind)
+            ))
+            .into());
+    }
+    let what = format!("{} front matter", kind.item_name());
+    let src = TomlSource { path: rel, file: &split.text, text: split.front_matter(), first_line: split.fm_line, what: &what };
+    let fm = ItemFm::parse(kind, split.front_matter()).map_err(|e| Diagnostics::from(src.error(&e)))?;
+    validate::item(&fm, &src, config)?;
+    let common = fm.common();
+    Ok(ItemSrc {
+        source: rel.clone(),
+        content_path: file.content_path.clone(),
+        dir: file.dir.clone(),
+        id: file.id.clone(),
+        section: section.to_string(),
+        kind,
+        fm,
+        common,
+        split,
+    })
+}

@@ -1,0 +1,21 @@
+//! liaison: a static site generator for a student union's external-relations department.
+//!
+//! The build is a pipeline of stages with one-way dependencies (see ARCHITECTURE.md):
+//! [`config`] -> [`content`] -> [`model`] -> [`render`] -> [`output`], driven by [`pipeline`]
+//! and started from [`cli`].
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod text;
+pub mod theme;
+pub mod toml_errors;
+pub mod when;
+
+pub use cli::run;

@@ -1,0 +1,232 @@
+//! Markdown to HTML with comrak, and links between content files turned into URLs.
+//!
+//! Editors link to the file they mean (`[银行](../partners/bank.md)`); the rendered page links to
+//! that file's URL, so renaming a slug never breaks a link. A link to a content file that does
+//! not exist is an error with its line. HTML comments are dropped: editors use them for notes
+//! that must not be published.
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, Options, format_html, parse_document};
+
+/// What a page's Markdown became.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The visible text, for summaries, word counts and search.
+    pub text: String,
+}
+
+/// A link that points at nothing: where it is in the body and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLink {
+    pub line: usize,
+    pub col: usize,
+    pub url: String,
+    /// The content path the link resolved to.
+    pub target: String,
+}
+
+/// What a relative link can point at, provided by the model.
+pub trait Links {
+    /// The URL of the item or section whose source is `content_path`, if there is one.
+    fn page_url(&self, content_path: &str) -> Option<String>;
+    /// The URL of a file copied from `content_path` (whether or not it exists).
+    fn file_url(&self, content_path: &str) -> String;
+}
+
+pub fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.header_id_prefix = Some(String::new());
+    o.extension.cjk_friendly_emphasis = true;
+    o.render.r#unsafe = true;
+    o
+}
+
+/// Renders `body`, resolving relative links against the content directory `dir`.
+pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (Rendered, Vec<BadLink>) {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, options);
+    let mut bad = Vec::new();
+    let mut text = String::new();
+    let mut comments = Vec::new();
+    for node in root.descendants() {
+        let mut ast = node.data_mut();
+        let pos = ast.sourcepos.start;
+        match &mut ast.value {
+            NodeValue::Link(link) | NodeValue::Image(link) => {
+                if let Some(resolved) = resolve(&link.url, dir, links) {
+                    match resolved {
+                        Ok(url) => link.url = url,
+                        Err(target) => bad.push(BadLink { line: pos.line, col: pos.column, url: link.url.clone(), target }),
+                    }
+                }
+            }
+            NodeValue::HtmlInline(html) => {
+                if html.trim_start().starts_with("<!--") {
+                    comments.push(node);
+                }
+            }
+            NodeValue::HtmlBlock(block) => {
+                let stripped = strip_comments(&block.literal);
+                if stripped.trim().is_empty() {
+                    comments.push(node);
+                } else {
+                    block.literal = stripped;
+                }
+            }
+            NodeValue::Text(t) => text.push_str(t),
+            NodeValue::Code(c) => text.push_str(&c.literal),
+            NodeValue::CodeBlock(c) => {
+                text.push('\n');
+                text.push_str(&c.literal);
+            }
+            NodeValue::SoftBreak | NodeValue::LineBreak => text.push(' '),
+            NodeValue::Paragraph | NodeValue::Heading(_) | NodeValue::TableCell | NodeValue::Item(_) => text.push('\n'),
+            _ => {}
+        }
+    }
+    for node in comments {
+        node.detach();
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    // Writing to a String cannot fail.
+    let _ = format_html(root, options, &mut html);
+    (Rendered { html, text: text.trim().to_string() }, bad)
+}
+
+/// `None` for links left alone (absolute, external, fragment-only); otherwise the new URL, or
+/// `Err(content path)` when it names a content file that does not exist.
+fn resolve(url: &str, dir: &str, links: &dyn Links) -> Option<Result<String, String>> {
+    if url.is_empty() || url.starts_with('#') || url.starts_with('/') || url.contains(':') || url.starts_with('?') {
+        return None;
+    }
+    let (path, fragment) = match url.find(['#', '?']) {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, ""),
+    };
+    let decoded = percent_decode(path);
+    let target = match join(dir, &decoded) {
+        Some(t) => t,
+        None => return Some(Err(decoded)),
+    };
+    if target.ends_with(".md") || target.ends_with(".toml") {
+        return Some(match links.page_url(&target) {
+            Some(u) => Ok(format!("{u}{fragment}")),
+            None => Err(target),
+        });
+    }
+    Some(Ok(format!("{}{fragment}", links.file_url(&target))))
+}
+
+/// Joins a relative path onto a content directory, resolving `.` and `..`. `None` when it
+/// climbs out of `content/`.
+pub fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        match rest[start + 4..].find("-->") {
+            Some(end) => rest = &rest[start + 4 + end + 3..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl Links for Fake {
+        fn page_url(&self, p: &str) -> Option<String> {
+            (p == "partners/bank.md").then(|| "/partners/bank/".to_string())
+        }
+        fn file_url(&self, p: &str) -> String {
+            format!("/{p}")
+        }
+    }
+
+    fn md(body: &str) -> (Rendered, Vec<BadLink>) {
+        render(body, "activities/gala", &Fake, &options())
+    }
+
+    #[test]
+    fn links_to_content_files_become_urls() {
+        let (r, bad) = md("see [bank](../../partners/bank.md#history) and ![p](photo.jpg)\n");
+        assert!(bad.is_empty());
+        assert!(r.html.contains("href=\"/partners/bank/#history\""), "{}", r.html);
+        assert!(r.html.contains("src=\"/activities/gala/photo.jpg\""), "{}", r.html);
+    }
+
+    #[test]
+    fn link_to_missing_file_is_reported_with_line() {
+        let (_, bad) = md("line one\n\nsee [x](../../partners/bnk.md)\n");
+        assert_eq!(bad, vec![BadLink { line: 3, col: 5, url: "../../partners/bnk.md".into(), target: "partners/bnk.md".into() }]);
+    }
+
+    #[test]
+    fn chinese_emphasis_and_heading_ids() {
+        let (r, _) = md("## 活动概况\n\n**重要：**请注意\n");
+        assert!(r.html.contains("<strong>重要：</strong>请注意"), "{}", r.html);
+        assert!(r.html.contains("id=\"活动概况\""), "{}", r.html);
+    }
+
+    #[test]
+    fn html_comments_are_dropped() {
+        let (r, _) = md("a <!-- secret1 --> b\n\n<!-- secret2 -->\n\n<div>x<!-- secret3 --></div>\n");
+        assert!(!r.html.contains("secret"), "{}", r.html);
+        assert!(r.html.contains("<div>x</div>"), "{}", r.html);
+    }
+
+    #[test]
+    fn gfm_extensions() {
+        let (r, _) = md("| a |\n|---|\n| b |\n\n~~x~~ https://example.com\n\n- [x] done\n\nnote[^1]\n\n[^1]: foot\n");
+        for needle in ["<table>", "<del>x</del>", "<a href=\"https://example.com\">", "type=\"checkbox\"", "footnote"] {
+            assert!(r.html.contains(needle), "{needle} in {}", r.html);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! Sections and items of the model: URLs, rendered Markdown, summaries, dates.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rayon::prelude::*;
+
+use super::{Academic, Activity, Item, ItemData, ModelOptions, Partner, Round, Section, Semester, Stage, Status};
+use crate::config::Config;
+use crate::content::fields::ItemFm;
+use crate::content::{Content, ItemSrc};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::{self, Links};
+use crate::text;
+use crate::toml_errors::TomlSource;
+use crate::when::When;
+
+/// Sections (drafts left out unless asked for) and the directories of draft sections.
+pub fn sections(content: &Content, config: &Config, drafts: bool) -> (Vec<Section>, Vec<String>) {
+    let draft_dirs: Vec<String> = content
+        .sections
+        .iter()
+        .filter(|s| s.fm.draft && !drafts && !s.dir.is_empty())
+        .map(|s| s.dir.clone())
+        .collect();
+    let mut sections: Vec<Section> = Vec::new();
+    for s in &content.sections {
+        if is_under(&s.dir, &draft_dirs) {
+            continue;
+        }
+        let parent = if s.dir.is_empty() {
+            None
+        } else {
+            let p = s.dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+            sections.iter().position(|x| x.dir == p)
+        };
+        let path = if s.dir.is_empty() { "/".to_string() } else { format!("/{}/", s.dir) };
+        let title = s.fm.title.clone().unwrap_or_else(|| {
+            if s.dir.is_empty() { config.site.title.clone() } else { s.dir.rsplit('/').next().unwrap_or("").to_string() }
+        });
+        let idx = sections.len();
+        if let Some(p) = parent {
+            sections[p].subsections.push(idx);
+        }
+        sections.push(Section {
+            dir: s.dir.clone(),
+            source: s.source.clone(),
+            title,
+            kind: s.kind,
+            path,
+            html: String::new(),
+            summary: s.fm.summary.clone(),
+            paginate: s.fm.paginate,
+            template: s.fm.template.clone(),
+            weight: s.fm.weight,
+            extra: s.fm.extra.clone(),
+            items: Vec::new(),
+            subsections: Vec::new(),
+            parent,
+        });
+    }
+    (sections, draft_dirs)
+}
+
+fn is_under(dir: &str, roots: &[String]) -> bool {
+    roots.iter().any(|d| dir == d || dir.starts_with(&format!("{d}/")))
+}
+
+struct LinkMap<'a> {
+    pages: HashMap<String, String>,
+    assets: BTreeSet<&'a str>,
+    config: &'a Config,
+}
+
+impl Links for LinkMap<'_> {
+    fn page_url(&self, content_path: &str) -> Option<String> {
+        self.pages.get(content_path).map(|p| self.config.url(p))
+    }
+    fn file_url(&self, content_path: &str) -> String {
+        self.config.url(&format!("/{content_path}"))
+    }
+}
+
+/// Resolves a file named in front matter (`cover`, `logo`, ...) to its URL: `/x` is relative to
+/// `content/`, anything else to the item's directory. `Err` when the file does not exist.
+fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, String> {
+    if value.contains("://") {
+        return Ok(value.to_string());
+    }
+    let target = match value.strip_prefix('/') {
+        Some(abs) => markdown::join("", abs),
+        None => markdown::join(dir, value),
+    }
+    .ok_or_else(|| value.to_string())?;
+    if links.assets.contains(target.as_str()) { Ok(links.file_url(&target)) } else { Err(target) }
+}
+
+pub fn items(
+    content: &Content,
+    sections: &mut [Section],
+    draft_dirs: &[String],
+    config: &Config,
+    opts: &ModelOptions,
+    errors: &mut Diagnostics,
+) -> Vec<Item> {
+    let published: Vec<&ItemSrc> = content
+        .items
+        .iter()
+        .filter(|i| opts.drafts || (!i.common.draft && !is_under(&i.section, draft_dirs)))
+        .collect();
+    let section_paths: HashMap<&str, String> = sections.iter().map(|s| (s.dir.as_str(), s.path.clone())).collect();
+    let path_of = |i: &ItemSrc| {
+        let section = section_paths.get(i.section.as_str()).map(String::as_str).unwrap_or("/");
+        format!("{section}{}/", i.common.slug.as_deref().unwrap_or(&i.id))
+    };
+    let mut pages: HashMap<String, String> =
+        published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
+    for sec in sections.iter() {
+        let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
+        pages.insert(index, sec.path.clone());
+    }
+    let links = LinkMap { pages, assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(), config };
+    let options = markdown::options();
+    let shared: &[Section] = sections;
+    let results: Vec<Result<Item, Diagnostics>> =
+        published.par_iter().map(|src| item(src, shared, &links, &options, config, opts, path_of(src))).collect();
+    let mut items = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(i) => items.push(i),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for sec in sections.iter_mut() {
+        let Some(src) = content.sections.iter().find(|s| s.dir == sec.dir) else { continue };
+        let (rendered, bad) = markdown::render(&src.body, &src.dir, &links, &options);
+        sec.html = rendered.html;
+        if let Some(source) = &src.source {
+            for b in bad {
+                errors.push(
+                    Diagnostic::new(source, format!("link to a file that does not exist: {}", b.url))
+                        .at(src.body_line + b.line - 1, b.col)
+                        .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target)),
+                );
+            }
+        }
+    }
+    items
+}
+
+fn bad_file(src: &TomlSource<'_>, field: &str, value: &str, target: &str) -> Diagnostic {
+    src.at_text(&format!("\"{value}\""), 0, format!("`{field}` names a file that does not exist: content/{target}"))
+        .hint("put the file there, or fix the file name (names are case-sensitive)")
+}
+
+fn item(
+    src: &ItemSrc,
+    sections: &[Section],
+    links: &LinkMap<'_>,
+    options: &comrak::Options<'_>,
+    config: &Config,
+    opts: &ModelOptions,
+    path: String,
+) -> Result<Item, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let what = format!("{} front matter", src.kind.item_name());
+    let tsrc = TomlSource {
+        path: &src.source,
+        file: &src.split.text,
+        text: src.split.front_matter(),
+        first_line: src.split.fm_line,
+        what: &what,
+    };
+    let (rendered, bad) = markdown::render(src.split.body(), &src.dir, links, options);
+    for b in bad {
+        let line = src.split.body_line + b.line - 1;
+        errors.push(
+            Diagnostic::new(&src.source, format!("link to a file that does not exist: {}", b.url))
+                .in_source(&src.split.text, line, b.col, 1)
+                .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target)),
+        );
+    }
+    let tz = &config.tz;
+    let mut resolve = |field: &str, value: &str| match file_url(value, &src.dir, links) {
+        Ok(u) => Some(u),
+        Err(target) => {
+            errors.push(bad_file(&tsrc, field, value, &target));
+            None
+        }
+    };
+    let data = match &src.fm {
+        ItemFm::Activity(a) => ItemData::Activity(Activity {
+            end: a.end,
+            location: a.location.clone(),
+            cover: a.cover.as_deref().and_then(|c| resolve("cover", c)),
+            gallery: a.gallery.iter().filter_map(|g| resolve("gallery", g)).collect(),
+            sponsors: Vec::new(),
+        }),
+        ItemFm::Partner(p) => ItemData::Partner(Partner {
+            name: p.name.clone(),
+            tier: config.tier(&p.tier).map(|(i, _)| i).unwrap_or(0),
+            logo: p.logo.as_deref().and_then(|l| resolve("logo", l)),
+            website: p.website.clone(),
+            since: p.since,
+            category: p.category.clone(),
+            description: p.description.clone(),
+            sponsored: Vec::new(),
+            total_cash: 0,
+            goods_count: 0,
+        }),
+        ItemFm::Round(r) => {
+            let opens_at = r.opens.start_instant(tz);
+            let closes_at = r.closes.end_instant(tz);
+            let now = opens_now(opts);
+            let status = if now < opens_at {
+                Status::Upcoming
+            } else if now < closes_at {
+                Status::Open
+            } else {
+                Status::Closed
+            };
+            ItemData::Round(Round {
+                opens: r.opens,
+                closes: r.closes,
+                opens_at,
+                closes_at,
+                status,
+                audience: r.audience.clone(),
+                apply: r.apply.clone(),
+                positions: r.positions.clone(),
+                stages: r
+                    .stages
+                    .iter()
+                    .map(|s| Stage { name: s.name.clone(), date: s.date, at: s.date.start_instant(tz), location: s.location.clone() })
+                    .collect(),
+            })
+        }
+        ItemFm::Page(_) => ItemData::Page,
+    };
+    let c = &src.common;
+    let date = c.date.or(match &src.fm {
+        ItemFm::Round(r) => Some(r.opens),
+        _ => None,
+    });
+    let title = match &data {
+        ItemData::Partner(p) => c.title.clone().unwrap_or_else(|| p.name.clone()),
+        _ => c.title.clone().unwrap_or_default(),
+    };
+    let section = sections.iter().position(|s| s.dir == src.section).unwrap_or(0);
+    let summary = c.summary.clone().unwrap_or_else(|| text::summarize(&rendered.text, 120));
+    errors.into_result(Item {
+        id: src.id.clone(),
+        source: src.source.clone(),
+        content_path: src.content_path.clone(),
+        section,
+        kind: src.kind,
+        path,
+        title,
+        date,
+        updated: c.updated,
+        draft: c.draft,
+        summary,
+        tags: c.tags.clone(),
+        weight: c.weight,
+        template: c.template.clone(),
+        extra: c.extra.clone(),
+        words: text::word_count(&rendered.text),
+        reading_minutes: text::reading_minutes(&rendered.text),
+        html: rendered.html,
+        text: rendered.text,
+        academic: date.map(|d| academic(d, config.year_start)),
+        data,
+    })
+}
+
+fn opens_now(opts: &ModelOptions) -> jiff::Timestamp {
+    opts.now.timestamp()
+}
+
+/// The academic year and semester of a date, with years starting on `(month, day)`. The second
+/// semester starts five months after the year does (1 February for a 1 September start).
+pub fn academic(when: When, (month, day): (i8, i8)) -> Academic {
+    let d = when.date();
+    let start_year = if (d.month(), d.day()) >= (month, day) { d.year() } else { d.year() - 1 };
+    let m = month as i32 + 5;
+    let (second_year, second_month) = if m > 12 { (start_year + 1, m - 12) } else { (start_year, m) };
+    let second = jiff::civil::Date::new(second_year, second_month as i8, day.min(28)).unwrap_or(d);
+    let semester = if d >= second { Semester::Second } else { Semester::First };
+    Academic { start_year, semester }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn academic_year_and_semester() {
+        let a = academic(When::Date(date(2018, 9, 16)), (9, 1));
+        assert_eq!((a.start_year, a.semester), (2018, Semester::First));
+        let a = academic(When::Date(date(2019, 3, 1)), (9, 1));
+        assert_eq!((a.start_year, a.semester), (2018, Semester::Second));
+        let a = academic(When::Date(date(2018, 8, 31)), (9, 1));
+        assert_eq!((a.start_year, a.semester), (2017, Semester::Second));
+        let a = academic(When::Date(date(2019, 1, 31)), (9, 1));
+        assert_eq!(a.semester, Semester::First);
+    }
+}

@@ -1,0 +1,156 @@
+//! Facts derived across items: sponsors <-> partners, section order, tags, academic years and
+//! their figures.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::{Figures, Item, ItemData, Section, Sponsorship, Tag, Year};
+use crate::content::Content;
+use crate::content::fields::ItemFm;
+use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::text::slugify;
+use crate::toml_errors::TomlSource;
+
+/// Resolves every activity's sponsors to partners, and gives each partner its contributions.
+pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics) {
+    let partners: HashMap<&str, usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i.data, ItemData::Partner(_)))
+        .map(|(n, i)| (i.id.as_str(), n))
+        .collect();
+    let by_source: HashMap<&std::path::Path, &crate::content::ItemSrc> =
+        content.items.iter().map(|i| (i.source.as_path(), i)).collect();
+    let all_partner_ids: Vec<&str> = content
+        .items
+        .iter()
+        .filter(|i| matches!(i.fm, ItemFm::Partner(_)))
+        .map(|i| i.id.as_str())
+        .collect();
+    let mut found: Vec<Sponsorship> = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let Some(src) = by_source.get(item.source.as_path()) else { continue };
+        let ItemFm::Activity(fm) = &src.fm else { continue };
+        let what = "activity front matter";
+        let tsrc = TomlSource {
+            path: &src.source,
+            file: &src.split.text,
+            text: src.split.front_matter(),
+            first_line: src.split.fm_line,
+            what,
+        };
+        for s in &fm.sponsors {
+            match partners.get(s.partner.as_str()) {
+                Some(&p) => found.push(Sponsorship { partner: p, activity: n, amount: s.amount, goods: s.goods.clone() }),
+                None => {
+                    let occurrence = fm.sponsors.iter().take_while(|x| !std::ptr::eq(*x, s)).filter(|x| x.partner == s.partner).count();
+                    let d = tsrc.at_text(&format!("\"{}\"", s.partner), occurrence, format!("unknown sponsor `{}`: no partner has this id", s.partner));
+                    let hint = if all_partner_ids.contains(&s.partner.as_str()) {
+                        format!("partner `{}` is a draft; publish it (draft = false) or build with --drafts", s.partner)
+                    } else {
+                        match did_you_mean(&s.partner, partners.keys().copied()) {
+                            Some(close) => format!("did you mean `{close}`? A partner's id is its file name in content/partners/ without .md"),
+                            None => "a partner's id is its file name in content/partners/ without .md; add the partner or fix the id".into(),
+                        }
+                    };
+                    errors.push(d.hint(hint));
+                }
+            }
+        }
+    }
+    for s in found {
+        if let ItemData::Activity(a) = &mut items[s.activity].data {
+            a.sponsors.push(s.clone());
+        }
+        if let ItemData::Partner(p) = &mut items[s.partner].data {
+            p.total_cash += s.amount.unwrap_or(0);
+            p.goods_count += usize::from(s.goods.is_some());
+            p.sponsored.push(s);
+        }
+    }
+    let order: Vec<(Option<crate::when::When>, String)> = items.iter().map(|i| (i.date, i.title.clone())).collect();
+    for item in items.iter_mut() {
+        if let ItemData::Partner(p) = &mut item.data {
+            p.sponsored.sort_by(|a, b| order[b.activity].cmp(&order[a.activity]).then(a.activity.cmp(&b.activity)));
+        }
+    }
+}
+
+/// Sorts every section's items: newest first, then by weight, then by title.
+pub fn sort_sections(sections: &mut [Section], items: &[Item]) {
+    for (n, item) in items.iter().enumerate() {
+        sections[item.section].items.push(n);
+    }
+    for s in sections.iter_mut() {
+        s.items.sort_by(|&a, &b| compare(&items[a], &items[b]));
+    }
+    let snapshot: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, s.title.clone())).collect();
+    for s in sections.iter_mut() {
+        s.subsections.sort_by(|&a, &b| snapshot[a].cmp(&snapshot[b]));
+    }
+}
+
+/// The order of items in lists (date descending, weight, title, source path).
+pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
+    let da = a.date.map(|d| d.start());
+    let db = b.date.map(|d| d.start());
+    db.cmp(&da)
+        .then(a.weight.cmp(&b.weight))
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.source.cmp(&b.source))
+}
+
+/// Tags by slug, each with its items in list order.
+pub fn tags(items: &[Item]) -> Vec<Tag> {
+    let mut map: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| compare(&items[a], &items[b]));
+    for n in order {
+        for name in &items[n].tags {
+            let slug = slugify(name);
+            if slug.is_empty() {
+                continue;
+            }
+            let tag = map.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, items: Vec::new() });
+            if tag.items.last() != Some(&n) {
+                tag.items.push(n);
+            }
+        }
+    }
+    map.into_values().collect()
+}
+
+/// Academic years, newest first, each with its dated items and figures.
+pub fn years(items: &[Item]) -> Vec<Year> {
+    let mut map: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
+    for (n, item) in items.iter().enumerate() {
+        if let Some(a) = item.academic {
+            map.entry(a.start_year).or_default().push(n);
+        }
+    }
+    map.into_iter()
+        .rev()
+        .map(|(start_year, mut list)| {
+            list.sort_by(|&a, &b| compare(&items[a], &items[b]));
+            let figures = figures(list.iter().map(|&n| &items[n]));
+            Year { start_year, items: list, figures }
+        })
+        .collect()
+}
+
+/// Figures of a set of items: activities held, cash and goods raised, partners active.
+pub fn figures<'a>(items: impl Iterator<Item = &'a Item>) -> Figures {
+    let mut f = Figures::default();
+    let mut partners = BTreeSet::new();
+    for item in items {
+        if let ItemData::Activity(a) = &item.data {
+            f.activities += 1;
+            for s in &a.sponsors {
+                f.cash += s.amount.unwrap_or(0);
+                f.goods += usize::from(s.goods.is_some());
+                partners.insert(s.partner);
+            }
+        }
+    }
+    f.partners = partners.len();
+    f
+}

@@ -1,0 +1,81 @@
+//! The site model: every item and section with its URL, rendered body and derived facts.
+//!
+//! The third stage of the pipeline. It takes what `content` loaded and adds what needs more than
+//! one file: URLs and links between files, sponsors resolved to partners (and each partner's
+//! contributions), round status at the build's "now", academic years, tags and yearly figures.
+//! The result is immutable; rendering only reads it.
+
+mod build_items;
+mod derive;
+mod types;
+
+use std::collections::BTreeMap;
+
+use jiff::ZonedDateTime;
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+pub use derive::{compare, figures};
+pub use types::*;
+
+/// Options that change what the model holds.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    pub drafts: bool,
+    pub now: ZonedDateTime,
+}
+
+/// Builds the site model from loaded content. All cross-file problems are reported together.
+pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<Site, Diagnostics> {
+    let mut errors = Diagnostics::default();
+    let (mut sections, draft_dirs) = build_items::sections(&content, config, opts.drafts);
+    let mut items = build_items::items(&content, &mut sections, &draft_dirs, config, opts, &mut errors);
+    check_unique_paths(&sections, &items, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    derive::sponsors(&content, &mut items, &mut errors);
+    derive::sort_sections(&mut sections, &items);
+    let tags = derive::tags(&items);
+    let years = derive::years(&items);
+    let assets = content
+        .assets
+        .into_iter()
+        .filter(|a| !draft_dirs.iter().any(|d| a.content_path.starts_with(&format!("{d}/"))))
+        .collect();
+    errors.into_result(Site { now: opts.now.clone(), sections, items, tags, years, assets })
+}
+
+fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &std::path::Path> = BTreeMap::new();
+    let reserved = ["/tags/", "/years/"];
+    for s in sections {
+        if let Some(src) = &s.source {
+            seen.insert(s.path.as_str(), src);
+        }
+    }
+    for item in items {
+        if reserved.iter().any(|r| item.path.starts_with(r)) {
+            errors.push(
+                Diagnostic::new(&item.source, format!("the URL {} is used by liaison's own pages", item.path))
+                    .hint("rename the file or set another `slug`; /tags/ and /years/ are generated"),
+            );
+        }
+        let clash_with_section = sections.iter().any(|s| s.path == item.path);
+        match seen.get(item.path.as_str()) {
+            Some(other) => errors.push(
+                Diagnostic::new(&item.source, format!("two files want the same URL {}", item.path))
+                    .hint(format!("{} has it too; change the `slug` of one of them", other.display())),
+            ),
+            None if clash_with_section => errors.push(
+                Diagnostic::new(&item.source, format!("this file's URL {} is also a section's URL", item.path))
+                    .hint("rename the file or set another `slug`"),
+            ),
+            None => {
+                seen.insert(item.path.as_str(), &item.source);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The types of the site model: what rendering sees.
+//!
+//! Items and sections refer to each other by index into [`Site::items`] and [`Site::sections`],
+//! so the model is one immutable value with no reference cycles, cheap to share across threads.
+
+use std::path::PathBuf;
+
+use jiff::{Timestamp, ZonedDateTime};
+use serde::Serialize;
+
+use crate::content::Asset;
+use crate::content::fields::{Kind, PositionFm};
+use crate::when::When;
+
+/// The whole site, built once per build and never changed while rendering.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub now: ZonedDateTime,
+    pub sections: Vec<Section>,
+    pub items: Vec<Item>,
+    pub tags: Vec<Tag>,
+    pub years: Vec<Year>,
+    pub assets: Vec<Asset>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub dir: String,
+    pub source: Option<PathBuf>,
+    pub title: String,
+    pub kind: Kind,
+    /// Site path, e.g. `/activities/`.
+    pub path: String,
+    pub html: String,
+    pub summary: Option<String>,
+    pub paginate: Option<usize>,
+    pub template: Option<String>,
+    pub weight: i64,
+    pub extra: toml::Table,
+    /// Items of this section, sorted (date desc, weight, title).
+    pub items: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub parent: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The id other files use to name it (file stem or bundle directory).
+    pub id: String,
+    pub source: PathBuf,
+    pub content_path: String,
+    pub section: usize,
+    pub kind: Kind,
+    /// Site path, e.g. `/activities/2018-gala/`.
+    pub path: String,
+    pub title: String,
+    pub date: Option<When>,
+    pub updated: Option<When>,
+    pub draft: bool,
+    /// Plain-text summary: the `summary` field, else the opening of the body.
+    pub summary: String,
+    pub tags: Vec<String>,
+    pub weight: i64,
+    pub template: Option<String>,
+    pub extra: toml::Table,
+    pub html: String,
+    /// The body's visible text (for search and counts).
+    pub text: String,
+    pub words: usize,
+    pub reading_minutes: usize,
+    pub academic: Option<Academic>,
+    pub data: ItemData,
+}
+
+#[derive(Debug, Clone)]
+pub enum ItemData {
+    Activity(Activity),
+    Partner(Partner),
+    Round(Round),
+    Page,
+}
+
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub end: Option<When>,
+    pub location: Option<String>,
+    /// URL of the cover image.
+    pub cover: Option<String>,
+    pub gallery: Vec<String>,
+    pub sponsors: Vec<Sponsorship>,
+}
+
+/// One partner's support of one activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sponsorship {
+    pub partner: usize,
+    pub activity: usize,
+    pub amount: Option<u64>,
+    pub goods: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Partner {
+    pub name: String,
+    /// Index into `site.toml`'s `[[tiers]]`.
+    pub tier: usize,
+    pub logo: Option<String>,
+    pub website: Option<String>,
+    pub since: Option<i32>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    /// The activities it supported, newest first.
+    pub sponsored: Vec<Sponsorship>,
+    pub total_cash: u64,
+    pub goods_count: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub opens: When,
+    pub closes: When,
+    pub opens_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub status: Status,
+    pub audience: Option<String>,
+    pub apply: Option<String>,
+    pub positions: Vec<PositionFm>,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: String,
+    pub date: When,
+    pub at: Timestamp,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Semester {
+    First,
+    Second,
+}
+
+/// The academic year (学年) and semester of a dated item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Academic {
+    /// The calendar year the academic year starts in: 2018 for 2018–2019.
+    pub start_year: i16,
+    pub semester: Semester,
+}
+
+impl Academic {
+    /// `2018-2019`: the academic year's label and URL segment.
+    pub fn slug(self) -> String {
+        format!("{}-{}", self.start_year, self.start_year + 1)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub items: Vec<usize>,
+}
+
+/// One academic year: its items and its figures.
+#[derive(Debug, Clone)]
+pub struct Year {
+    pub start_year: i16,
+    pub items: Vec<usize>,
+    pub figures: Figures,
+}
+
+/// The numbers a head shows sponsors.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub activities: usize,
+    pub cash: u64,
+    /// Number of in-kind sponsorships (goods).
+    pub goods: usize,
+    /// Partners that sponsored at least one activity.
+    pub partners: usize,
+}
+
+impl Site {
+    pub fn item_by_source(&self, content_path: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.content_path == content_path)
+    }
+}

@@ -1,0 +1,145 @@
+//! The one place that writes the output folder.
+//!
+//! A build renders everything in memory, then [`write_site`] writes it into a fresh temporary
+//! folder beside `--out` and swaps it in with renames only when every file was written. A build
+//! that fails at any point leaves the previous output whole.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+
+/// A file of the output: its path relative to the output folder (with `/`) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file copied from the site (theme static files, content assets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedFile {
+    pub path: String,
+    pub from: PathBuf,
+}
+
+/// Everything a build produces.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub files: Vec<OutputFile>,
+    pub copies: Vec<CopiedFile>,
+}
+
+/// Refuses output folders that would destroy the site or the system.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let root_abs = abs(root);
+    let out_abs = if out.exists() { abs(out) } else { abs(out.parent().unwrap_or(Path::new("."))).join(out.file_name().unwrap_or_default()) };
+    let dangerous = out_abs.parent().is_none()
+        || out_abs == root_abs
+        || root_abs.starts_with(&out_abs)
+        || out_abs.starts_with(root_abs.join("content"))
+        || out_abs.starts_with(root_abs.join("themes"));
+    if dangerous {
+        return Err(Diagnostic::new(out, "refusing to write the site here: this folder holds the site's sources")
+            .hint("choose a separate output folder such as --out public"));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(Diagnostic::new(out, "the output path exists and is not a folder")
+            .hint("remove or rename that file, or choose another --out"));
+    }
+    Ok(())
+}
+
+/// Writes `output` to `out` atomically: all or nothing.
+pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+    let old = parent.join(format!(".{name}.old-{pid}"));
+    let fail = |what: &str, p: &Path, e: io::Error| {
+        Diagnostic::new(p, format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable")
+    };
+    fs::create_dir_all(&parent).map_err(|e| fail("cannot create the output folder's parent", &parent, e))?;
+    if tmp.exists() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    let result = write_tree(&tmp, output);
+    if let Err((p, e)) = result {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(fail("cannot write the output", &p, e));
+    }
+    if out.exists() {
+        if let Err(e) = fs::rename(out, &old) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(fail("cannot move the previous output aside", out, e));
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, out) {
+        let _ = fs::rename(&old, out);
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(fail("cannot move the new output into place", out, e));
+    }
+    let _ = fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn write_tree(dir: &Path, output: &Output) -> Result<(), (PathBuf, io::Error)> {
+    fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
+    let mut dirs: Vec<PathBuf> = output
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(output.copies.iter().map(|c| c.path.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| (d.clone(), e))?;
+    }
+    output.files.par_iter().try_for_each(|f| {
+        let p = dir.join(&f.path);
+        fs::write(&p, &f.bytes).map_err(|e| (p, e))
+    })?;
+    output.copies.par_iter().try_for_each(|c| {
+        let p = dir.join(&c.path);
+        fs::copy(&c.from, &p).map(|_| ()).map_err(|e| (c.from.clone(), e))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_the_site_root_and_content() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content")).unwrap();
+        assert!(check_out_dir(dir.path(), dir.path()).is_err());
+        assert!(check_out_dir(dir.path(), &dir.path().join("content")).is_err());
+        assert!(check_out_dir(dir.path(), Path::new("/")).is_err());
+        assert!(check_out_dir(dir.path(), &dir.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn swaps_in_a_complete_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut o = Output::default();
+        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one".to_vec() });
+        write_site(&out, &o).unwrap();
+        o.files[0].bytes = b"two".to_vec();
+        write_site(&out, &o).unwrap();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"two");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+    }
+}

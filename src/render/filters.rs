@@ -1,0 +1,98 @@
+//! Filters and functions templates use: dates in the site's language, money, URLs, UI strings.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use minijinja::{Environment, Error, ErrorKind, Value};
+
+use crate::config::Config;
+
+/// Registers liaison's filters and functions on `env`.
+pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<String, String>) {
+    let zh = config.site.language.starts_with("zh");
+    env.add_filter("date", move |v: Value| date_filter(&v, zh, false));
+    env.add_filter("datetime", move |v: Value| date_filter(&v, zh, true));
+    env.add_filter("money", |v: Value| -> Result<String, Error> {
+        let n = i64::try_from(v.clone()).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("money expects a whole number, got {v}")))?;
+        Ok(group_thousands(n))
+    });
+    let base = Arc::new(config.clone());
+    let c = base.clone();
+    env.add_function("url", move |path: String| c.url(&path));
+    let c = base.clone();
+    env.add_function("abs_url", move |path: String| c.permalink(&path));
+    let strings = Arc::new(strings.clone());
+    let lang = config.site.language.clone();
+    env.add_function("t", move |key: String| -> Result<String, Error> {
+        strings.get(&key).cloned().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("no UI string `{key}` for language {lang}; add `{key} = \"...\"` to the theme's i18n/{lang}.toml"),
+            )
+        })
+    });
+}
+
+/// Dates are optional on most items: formatting a missing one gives empty text.
+fn date_filter(v: &Value, zh: bool, time: bool) -> Result<String, Error> {
+    if v.is_none() || v.is_undefined() {
+        return Ok(String::new());
+    }
+    match v.as_str() {
+        Some(s) => format_date(s, zh, time),
+        None => Err(Error::new(ErrorKind::InvalidOperation, format!("`{v}` is not a date"))),
+    }
+}
+
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// `2018-09-16` -> `2018年9月16日` (zh) or `Sep 16, 2018`; with `time`, the time of day too.
+pub fn format_date(iso: &str, zh: bool, time: bool) -> Result<String, Error> {
+    let bad = || Error::new(ErrorKind::InvalidOperation, format!("`{iso}` is not a date (expected 2018-09-16 or 2018-09-16T19:00:00)"));
+    let num = |s: Option<&str>| s.and_then(|x| x.parse::<u32>().ok()).ok_or_else(bad);
+    let y = num(iso.get(0..4))?;
+    let m = num(iso.get(5..7))?;
+    let d = num(iso.get(8..10))?;
+    if !(1..=12).contains(&m) {
+        return Err(bad());
+    }
+    let hm = iso.get(11..16).filter(|_| time);
+    Ok(match (zh, hm) {
+        (true, None) => format!("{y}年{m}月{d}日"),
+        (true, Some(hm)) => format!("{y}年{m}月{d}日 {hm}"),
+        (false, None) => format!("{} {d}, {y}", MONTHS[m as usize - 1]),
+        (false, Some(hm)) => format!("{} {d}, {y}, {hm}", MONTHS[m as usize - 1]),
+    })
+}
+
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_both_languages() {
+        assert_eq!(format_date("2018-09-16", true, false).unwrap(), "2018年9月16日");
+        assert_eq!(format_date("2018-09-16", false, false).unwrap(), "Sep 16, 2018");
+        assert_eq!(format_date("2018-09-16T19:30:00", true, true).unwrap(), "2018年9月16日 19:30");
+        assert!(format_date("tomorrow", true, false).is_err());
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(group_thousands(53500), "53,500");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
+    }
+}

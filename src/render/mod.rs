@@ -1,0 +1,260 @@
+//! Rendering: the site model and a theme in, the files of the site out (in memory).
+//!
+//! The fourth stage of the pipeline, and pure: it reads the model and the theme and returns an
+//! [`Output`]; it never touches the disk. Pages render in parallel with one shared minijinja
+//! environment whose templates were compiled once.
+
+mod filters;
+mod views;
+
+use minijinja::{Environment, Value, context};
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::fields::Kind;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::Site;
+use crate::output::{CopiedFile, Output, OutputFile};
+use crate::theme::Theme;
+use views::ser;
+
+pub use filters::format_date;
+
+/// One page to render.
+#[derive(Debug, Clone)]
+enum Job {
+    Item(usize),
+    /// A section's list page (`page` is 1-based).
+    Section { section: usize, page: usize, pages: usize },
+    Tags,
+    Tag(usize),
+    Years,
+    Year(usize),
+    NotFound,
+}
+
+/// Renders every page of `site` with `theme`. All template problems are reported together.
+pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Diagnostics> {
+    let env = environment(config, theme)?;
+    let items = views::items(site, config);
+    let sections = views::sections(site, config, &items);
+    let site_value = views::site_value(site, config, &items, &sections);
+    let globals = Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value };
+
+    let jobs = jobs(site, config);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| globals.render(job)).collect();
+    let mut errors = Diagnostics::default();
+    let mut files = Vec::with_capacity(results.len());
+    // One template mistake breaks every page using it: report it once, with a count.
+    let mut seen: std::collections::BTreeMap<(std::path::PathBuf, Option<crate::diagnostic::Pos>, String), (Diagnostic, usize)> =
+        Default::default();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) => {
+                seen.entry((e.path.clone(), e.pos, e.message.clone())).or_insert((e, 0)).1 += 1;
+            }
+        }
+    }
+    for (_, (d, count)) in seen {
+        let d = if count > 1 {
+            let hint = d.hint.clone().unwrap_or_default();
+            d.hint(format!("{hint} (the same error occurred on {} other pages)", count - 1))
+        } else {
+            d
+        };
+        errors.push(d);
+    }
+    let mut copies: Vec<CopiedFile> =
+        theme.statics.iter().map(|(path, from)| CopiedFile { path: path.clone(), from: from.clone() }).collect();
+    copies.extend(site.assets.iter().map(|a| CopiedFile { path: a.content_path.clone(), from: a.path.clone() }));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    copies.sort_by(|a, b| a.path.cmp(&b.path));
+    copies.dedup_by(|a, b| a.path == b.path);
+    errors.sorted().into_result(Output { files, copies })
+}
+
+fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>, Diagnostics> {
+    let mut env = Environment::new();
+    env.set_auto_reload(false);
+    env.set_fuel(Some(50_000_000));
+    filters::register(&mut env, config, &theme.strings);
+    let mut errors = Diagnostics::default();
+    for (name, file) in &theme.templates {
+        if let Err(e) = env.add_template(name, &file.source) {
+            errors.push(template_error(theme, &e, "compiling the template"));
+        }
+    }
+    errors.into_result(env)
+}
+
+/// A diagnostic for a template error, pointing into the theme file that caused it.
+fn template_error(theme: &Theme, e: &minijinja::Error, doing: &str) -> Diagnostic {
+    let (message, hint) = template_message(theme, e);
+    let d = Diagnostic::new(message.0, message.1).hint(format!("{hint} (while {doing})"));
+    match message.2 {
+        Some((source, line)) => d.in_source(&source, line, 1, 1),
+        None => d,
+    }
+}
+
+type TemplateSpot = (std::path::PathBuf, String, Option<(String, usize)>);
+
+fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'static str) {
+    let mut inner: Option<&dyn std::error::Error> = Some(e);
+    let mut deepest = e;
+    while let Some(err) = inner {
+        if let Some(m) = err.downcast_ref::<minijinja::Error>() {
+            if m.name().is_some() {
+                deepest = m;
+            }
+        }
+        inner = err.source();
+    }
+    let file = deepest.name().and_then(|n| theme.templates.get(n));
+    let path = file.map(|f| f.path.clone()).unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
+    let detail = deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string());
+    let spot = match (file, deepest.line()) {
+        (Some(f), Some(line)) => Some((f.source.clone(), line)),
+        _ => None,
+    };
+    (
+        (path, format!("template error: {detail}"), spot),
+        "fix the template at this line; docs/themes.md lists the variables templates can use",
+    )
+}
+
+fn jobs(site: &Site, config: &Config) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
+    for (n, s) in site.sections.iter().enumerate() {
+        let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+        let pages = if s.dir.is_empty() { 1 } else { s.items.len().div_ceil(per).max(1) };
+        jobs.extend((1..=pages).map(|page| Job::Section { section: n, page, pages }));
+    }
+    if !site.tags.is_empty() {
+        jobs.push(Job::Tags);
+        jobs.extend((0..site.tags.len()).map(Job::Tag));
+    }
+    if !site.years.is_empty() {
+        jobs.push(Job::Years);
+        jobs.extend((0..site.years.len()).map(Job::Year));
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+struct Globals<'a> {
+    env: &'a Environment<'a>,
+    site: &'a Site,
+    config: &'a Config,
+    theme: &'a Theme,
+    items: &'a [Value],
+    sections: &'a [Value],
+    site_value: Value,
+}
+
+fn page_path(site_path: &str, page: usize) -> String {
+    if page <= 1 { site_path.to_string() } else { format!("{site_path}page/{page}/") }
+}
+
+fn out_file(site_path: &str) -> String {
+    format!("{}index.html", site_path.trim_start_matches('/'))
+}
+
+impl Globals<'_> {
+    fn template_for(&self, named: Option<&str>, default: &str) -> String {
+        named.unwrap_or(default).to_string()
+    }
+
+    fn render(&self, job: &Job) -> Result<OutputFile, Diagnostic> {
+        let site = self.site;
+        let config = self.config;
+        let (template, path, ctx, what) = match job {
+            Job::Item(n) => {
+                let item = &site.items[*n];
+                let default = match item.kind {
+                    Kind::Activities => "activity.html",
+                    Kind::Partners => "partner.html",
+                    Kind::Recruitment => "round.html",
+                    Kind::Pages => "page.html",
+                };
+                let section = &self.sections[item.section];
+                (
+                    self.template_for(item.template.as_deref(), default),
+                    out_file(&item.path),
+                    context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
+                    item.source.display().to_string(),
+                )
+            }
+            Job::Section { section, page, pages } => {
+                let s = &site.sections[*section];
+                let default = if s.dir.is_empty() {
+                    "index.html"
+                } else {
+                    match s.kind {
+                        Kind::Activities => "activities.html",
+                        Kind::Partners => "partners.html",
+                        Kind::Recruitment => "recruitment.html",
+                        Kind::Pages => "section.html",
+                    }
+                };
+                let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+                let list: Vec<Value> = if s.dir.is_empty() {
+                    s.items.iter().map(|&n| self.items[n].clone()).collect()
+                } else {
+                    s.items.iter().skip((page - 1) * per).take(per).map(|&n| self.items[n].clone()).collect()
+                };
+                let url_of = |p: usize| config.url(&page_path(&s.path, p));
+                let page_links: Vec<Value> = (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect();
+                let paginator = context! {
+                    items => list,
+                    current => page,
+                    total => pages,
+                    per_page => per,
+                    total_items => s.items.len(),
+                    pages => page_links,
+                    prev => (*page > 1).then(|| url_of(page - 1)),
+                    next => (page < pages).then(|| url_of(page + 1)),
+                };
+                let path = page_path(&s.path, *page);
+                (
+                    self.template_for(s.template.as_deref(), default),
+                    out_file(&path),
+                    context! { section => self.sections[*section].clone(), paginator => paginator, current_path => path },
+                    s.source.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| format!("content/{}", s.dir)),
+                )
+            }
+            Job::Tags => ("tags.html".into(), "tags/index.html".into(), context! { current_path => "/tags/" }, "the tag list".into()),
+            Job::Tag(n) => {
+                let t = &site.tags[*n];
+                let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
+                let path = format!("/tags/{}/", t.slug);
+                let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
+                ("tag.html".into(), out_file(&path), context! { tag => tag, current_path => path }, format!("tag `{}`", t.name))
+            }
+            Job::Years => ("years.html".into(), "years/index.html".into(), context! { current_path => "/years/" }, "the year list".into()),
+            Job::Year(n) => {
+                let y = &site.years[*n];
+                let (slug, url) = views::year_ref(config, y.start_year);
+                let path = format!("/years/{slug}/");
+                let list: Vec<Value> = y.items.iter().map(|&i| self.items[i].clone()).collect();
+                let year = context! {
+                    label => slug.clone(), slug => slug, url => url, start => y.start_year,
+                    items => list, figures => ser(&y.figures),
+                };
+                ("year.html".into(), out_file(&path), context! { year => year, current_path => path }, format!("academic year {}", y.start_year))
+            }
+            Job::NotFound => ("404.html".into(), "404.html".into(), context! { current_path => "/404.html" }, "the 404 page".into()),
+        };
+        let tmpl = self.env.get_template(&template).map_err(|_| {
+            Diagnostic::new(
+                format!("themes/{}/templates/{template}", self.theme.chain.first().map(String::as_str).unwrap_or("default")),
+                format!("template `{template}` not found (needed for {what})"),
+            )
+            .hint(format!("add it to the theme (themes searched: {})", self.theme.chain.join(" -> ")))
+        })?;
+        let ctx = context! { site => self.site_value.clone(), ..ctx };
+        let html = tmpl.render(ctx).map_err(|e| template_error(self.theme, &e, &format!("rendering {what}")))?;
+        Ok(OutputFile { path, bytes: html.into_bytes() })
+    }
+}

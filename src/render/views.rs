@@ -1,0 +1,390 @@
+//! The template context: the site model turned into minijinja values, once per build.
+//!
+//! Every item becomes one [`Value`] before rendering starts; lists, partner pages and the global
+//! `site` hold clones of those values (reference-counted, not copied), so a page's context costs
+//! the same whether the site has ten items or ten thousand. The shape of these values is a public
+//! API documented in `docs/themes.md`.
+
+use minijinja::{Value, context};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::{Item, ItemData, Semester, Site, Status};
+use crate::text::slugify;
+use crate::when::rfc3339;
+
+/// Converts any serializable value into a template value.
+pub fn ser<T: Serialize>(t: T) -> Value {
+    Value::from(minijinja::value::Serde(t))
+}
+
+#[derive(Serialize)]
+struct LinkView<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct YearRef {
+    label: String,
+    slug: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SponsorView<'a> {
+    id: &'a str,
+    name: &'a str,
+    url: String,
+    logo: Option<&'a str>,
+    website: Option<&'a str>,
+    tier: &'a str,
+    amount: Option<u64>,
+    goods: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ContributionView<'a> {
+    title: &'a str,
+    url: String,
+    date: Option<String>,
+    amount: Option<u64>,
+    goods: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StageView<'a> {
+    name: &'a str,
+    date: String,
+    at: String,
+    location: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum KindView<'a> {
+    Activity {
+        end: Option<String>,
+        location: Option<&'a str>,
+        cover: Option<&'a str>,
+        gallery: &'a [String],
+        sponsors: Vec<SponsorView<'a>>,
+        cash: u64,
+    },
+    Partner {
+        name: &'a str,
+        tier: TierView<'a>,
+        logo: Option<&'a str>,
+        website: Option<&'a str>,
+        since: Option<i32>,
+        category: Option<&'a str>,
+        description: Option<&'a str>,
+        activities: Vec<ContributionView<'a>>,
+        total_cash: u64,
+        goods_count: usize,
+    },
+    Round {
+        opens: String,
+        closes: String,
+        opens_at: String,
+        closes_at: String,
+        status: Status,
+        audience: Option<&'a str>,
+        apply: Option<&'a str>,
+        positions: &'a [crate::content::fields::PositionFm],
+        stages: Vec<StageView<'a>>,
+    },
+    Page {},
+}
+
+#[derive(Serialize)]
+struct TierView<'a> {
+    id: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ItemView<'a> {
+    id: &'a str,
+    kind: &'static str,
+    section: &'a str,
+    title: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    source: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    draft: bool,
+    summary: &'a str,
+    content: Value,
+    tags: Vec<TagRef<'a>>,
+    weight: i64,
+    extra: serde_json::Value,
+    words: usize,
+    reading_time: usize,
+    academic_year: Option<YearRef>,
+    semester: Option<Semester>,
+    newer: Option<LinkView<'a>>,
+    older: Option<LinkView<'a>>,
+    #[serde(flatten)]
+    data: KindView<'a>,
+}
+
+/// Converts TOML (`[extra]`) into JSON-like values; dates become ISO text.
+pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match v {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => J::from(*f),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(a) => J::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => table_to_json(t),
+    }
+}
+
+pub fn table_to_json(t: &toml::Table) -> serde_json::Value {
+    serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect())
+}
+
+pub fn tag_url(config: &Config, slug: &str) -> String {
+    config.url(&format!("/tags/{slug}/"))
+}
+
+pub fn year_ref(config: &Config, start_year: i16) -> (String, String) {
+    let slug = format!("{}-{}", start_year, start_year + 1);
+    let url = config.url(&format!("/years/{slug}/"));
+    (slug, url)
+}
+
+/// One value per item, in the model's order.
+pub fn items(site: &Site, config: &Config) -> Vec<Value> {
+    // Neighbours in each section's list order.
+    let mut neighbours: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); site.items.len()];
+    for s in &site.sections {
+        for (k, &n) in s.items.iter().enumerate() {
+            let newer = k.checked_sub(1).map(|j| s.items[j]);
+            let older = s.items.get(k + 1).copied();
+            neighbours[n] = (newer, older);
+        }
+    }
+    site.items
+        .par_iter()
+        .enumerate()
+        .map(|(n, item)| ser(item_view(site, config, item, neighbours[n])))
+        .collect()
+}
+
+fn link<'a>(site: &'a Site, config: &Config, n: Option<usize>) -> Option<LinkView<'a>> {
+    n.map(|n| LinkView { title: &site.items[n].title, url: config.url(&site.items[n].path) })
+}
+
+fn item_view<'a>(site: &'a Site, config: &'a Config, item: &'a Item, (newer, older): (Option<usize>, Option<usize>)) -> ItemView<'a> {
+    let tz = &config.tz;
+    let data = match &item.data {
+        ItemData::Activity(a) => KindView::Activity {
+            end: a.end.map(|e| e.iso()),
+            location: a.location.as_deref(),
+            cover: a.cover.as_deref(),
+            gallery: &a.gallery,
+            cash: a.sponsors.iter().filter_map(|s| s.amount).sum(),
+            sponsors: a
+                .sponsors
+                .iter()
+                .filter_map(|s| {
+                    let p = &site.items[s.partner];
+                    let ItemData::Partner(pd) = &p.data else { return None };
+                    Some(SponsorView {
+                        id: &p.id,
+                        name: &pd.name,
+                        url: config.url(&p.path),
+                        logo: pd.logo.as_deref(),
+                        website: pd.website.as_deref(),
+                        tier: config.site.tiers.get(pd.tier).map(|t| t.id.as_str()).unwrap_or(""),
+                        amount: s.amount,
+                        goods: s.goods.as_deref(),
+                    })
+                })
+                .collect(),
+        },
+        ItemData::Partner(p) => KindView::Partner {
+            name: &p.name,
+            tier: config
+                .site
+                .tiers
+                .get(p.tier)
+                .map(|t| TierView { id: &t.id, name: &t.name })
+                .unwrap_or(TierView { id: "", name: "" }),
+            logo: p.logo.as_deref(),
+            website: p.website.as_deref(),
+            since: p.since,
+            category: p.category.as_deref(),
+            description: p.description.as_deref(),
+            activities: p
+                .sponsored
+                .iter()
+                .map(|s| {
+                    let a = &site.items[s.activity];
+                    ContributionView {
+                        title: &a.title,
+                        url: config.url(&a.path),
+                        date: a.date.map(|d| d.iso()),
+                        amount: s.amount,
+                        goods: s.goods.as_deref(),
+                    }
+                })
+                .collect(),
+            total_cash: p.total_cash,
+            goods_count: p.goods_count,
+        },
+        ItemData::Round(r) => KindView::Round {
+            opens: r.opens.iso(),
+            closes: r.closes.iso(),
+            opens_at: rfc3339(r.opens_at, tz),
+            closes_at: rfc3339(r.closes_at, tz),
+            status: r.status,
+            audience: r.audience.as_deref(),
+            apply: r.apply.as_deref(),
+            positions: &r.positions,
+            stages: r
+                .stages
+                .iter()
+                .map(|s| StageView { name: &s.name, date: s.date.iso(), at: rfc3339(s.at, tz), location: s.location.as_deref() })
+                .collect(),
+        },
+        ItemData::Page => KindView::Page {},
+    };
+    ItemView {
+        id: &item.id,
+        kind: item.kind.item_name(),
+        section: &site.sections[item.section].dir,
+        title: &item.title,
+        url: config.url(&item.path),
+        permalink: config.permalink(&item.path),
+        path: &item.path,
+        source: &item.content_path,
+        date: item.date.map(|d| d.iso()),
+        updated: item.updated.map(|d| d.iso()),
+        draft: item.draft,
+        summary: &item.summary,
+        content: Value::from_safe_string(item.html.clone()),
+        tags: item
+            .tags
+            .iter()
+            .filter(|t| !slugify(t).is_empty())
+            .map(|t| {
+                let slug = slugify(t);
+                TagRef { name: t, url: tag_url(config, &slug), slug }
+            })
+            .collect(),
+        weight: item.weight,
+        extra: table_to_json(&item.extra),
+        words: item.words,
+        reading_time: item.reading_minutes,
+        academic_year: item.academic.map(|a| {
+            let (slug, url) = year_ref(config, a.start_year);
+            YearRef { label: slug.clone(), slug, url }
+        }),
+        semester: item.academic.map(|a| a.semester),
+        newer: link(site, config, newer),
+        older: link(site, config, older),
+        data,
+    }
+}
+
+/// The global `site` value every template sees.
+pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> Value {
+    let s = &config.site;
+    let pick = |pred: &dyn Fn(&Item) -> bool| -> Vec<Value> {
+        let mut ns: Vec<usize> = (0..site.items.len()).filter(|&n| pred(&site.items[n])).collect();
+        ns.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
+        ns.into_iter().map(|n| items[n].clone()).collect()
+    };
+    let activities = pick(&|i| matches!(i.data, ItemData::Activity(_)));
+    let partners = pick(&|i| matches!(i.data, ItemData::Partner(_)));
+    let rounds = pick(&|i| matches!(i.data, ItemData::Round(_)));
+    let open_rounds = pick(&|i| matches!(&i.data, ItemData::Round(r) if r.status != Status::Closed));
+    let tiers: Vec<Value> = s
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(t, tier)| {
+            let members = pick(&|i| matches!(&i.data, ItemData::Partner(p) if p.tier == t));
+            context! { id => &tier.id, name => &tier.name, partners => members }
+        })
+        .collect();
+    let menu: Vec<Value> = s.menu.iter().map(|m| context! { name => &m.name, url => config.url(&m.url) }).collect();
+    let tags: Vec<Value> = site
+        .tags
+        .iter()
+        .map(|t| context! { name => &t.name, slug => &t.slug, url => tag_url(config, &t.slug), count => t.items.len() })
+        .collect();
+    let years: Vec<Value> = site
+        .years
+        .iter()
+        .map(|y| {
+            let (slug, url) = year_ref(config, y.start_year);
+            context! { label => slug.clone(), slug => slug, url => url, start => y.start_year, count => y.items.len(), figures => ser(&y.figures) }
+        })
+        .collect();
+    let totals = crate::model::figures(site.items.iter());
+    let section_map: Value = site.sections.iter().zip(sections).map(|(sec, v)| (sec.dir.clone(), v.clone())).collect();
+    context! {
+        title => &s.title,
+        description => &s.description,
+        base_url => &config.base_url,
+        base_path => &config.base_path,
+        language => &s.language,
+        timezone => &s.timezone,
+        now => rfc3339(site.now.timestamp(), &config.tz),
+        menu => menu,
+        tiers => tiers,
+        extra => ser(table_to_json(&s.extra)),
+        sections => section_map,
+        activities => activities,
+        partners => partners,
+        rounds => rounds,
+        open_rounds => open_rounds,
+        tags => tags,
+        years => years,
+        totals => ser(&totals),
+    }
+}
+
+/// One value per section (its items are the item values, in list order).
+pub fn sections(site: &Site, config: &Config, items: &[Value]) -> Vec<Value> {
+    site.sections
+        .iter()
+        .map(|s| {
+            let list: Vec<Value> = s.items.iter().map(|&n| items[n].clone()).collect();
+            let subsections: Vec<Value> = s
+                .subsections
+                .iter()
+                .map(|&k| context! { title => &site.sections[k].title, url => config.url(&site.sections[k].path) })
+                .collect();
+            context! {
+                title => &s.title,
+                kind => s.kind.section_name(),
+                dir => &s.dir,
+                path => &s.path,
+                url => config.url(&s.path),
+                permalink => config.permalink(&s.path),
+                content => Value::from_safe_string(s.html.clone()),
+                summary => &s.summary,
+                extra => ser(table_to_json(&s.extra)),
+                items => list,
+                subsections => subsections,
+            }
+        })
+        .collect()
+}

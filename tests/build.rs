@@ -1,0 +1,299 @@
+//! `liaison build` on the fixture site `tests/sites/basic`: what an editor and a visitor see.
+
+mod common;
+
+use common::Site;
+
+fn built() -> Site {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    site
+}
+
+#[test]
+fn closing_line_reports_pages_and_time() {
+    let site = Site::fixture("basic");
+    let out = site.build(&[]);
+    let line = out.trim();
+    assert!(line.starts_with("Built 23 pages (26 files) in "), "{line}");
+    assert!(line.contains(" ms -> "), "{line}");
+    assert_eq!(out.lines().count(), 1);
+}
+
+#[test]
+fn pretty_urls_for_every_page_kind() {
+    let site = built();
+    let files = site.output_files();
+    for f in [
+        "index.html",
+        "404.html",
+        "about/index.html",
+        "activities/index.html",
+        "activities/page/2/index.html",
+        "activities/2018-gala/index.html",
+        "activities/讲座/index.html",
+        "partners/bank/index.html",
+        "partners/florist/index.html",
+        "recruitment/2018-autumn/index.html",
+        "reports/2018-2019/index.html",
+        "tags/index.html",
+        "tags/赞助/index.html",
+        "years/index.html",
+        "years/2018-2019/index.html",
+        "style.css",
+        "images/bank.svg",
+        "activities/2018-gala/cover.svg",
+    ] {
+        assert!(files.contains(&f.to_string()), "missing {f} in {files:#?}");
+    }
+}
+
+#[test]
+fn links_honour_a_base_url_with_a_sub_path() {
+    let site = built();
+    let home = site.page("index.html");
+    assert_eq!(home.attr("link[rel=stylesheet]", "href"), "/wailian/style.css");
+    assert_eq!(home.attr("a.menu", "href"), "/wailian/activities/");
+    assert_eq!(home.attr("#home", "href"), "/wailian/");
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.attr("#cover", "src"), "/wailian/activities/2018-gala/cover.svg");
+    assert_eq!(gala.attrs("#sponsors a", "href")[0], "/wailian/partners/bank/");
+}
+
+#[test]
+fn base_url_flag_overrides_site_toml() {
+    let site = Site::fixture("basic");
+    site.build(&["--base-url", "https://other.example.org/"]);
+    assert_eq!(site.page("index.html").attr("#home", "href"), "/");
+}
+
+#[test]
+fn markdown_links_to_content_files_become_urls() {
+    let site = built();
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.attr("#content a", "href"), "/wailian/partners/bank/#history");
+    assert_eq!(gala.attr("#content img", "src"), "/wailian/activities/2018-gala/cover.svg");
+    let about = site.page("about/index.html");
+    assert_eq!(about.attrs("#content p a", "href")[..2], ["/wailian/partners/bank/", "/wailian/reports/"]);
+}
+
+#[test]
+fn gfm_and_chinese_markdown() {
+    let site = built();
+    let about = site.page("about/index.html");
+    assert_eq!(about.text("#content strong"), "重要：");
+    assert_eq!(about.attr("#content h2", "id"), "部门职责");
+    assert_eq!(about.count("#content table"), 1);
+    assert_eq!(about.text("#content del"), "迟到");
+    assert_eq!(about.attr("#content input[type=checkbox]", "checked"), "");
+    assert!(about.count("#content .footnotes, #content section[data-footnotes]") >= 1);
+    assert!(about.attrs("#content a", "href").contains(&"https://example.com".to_string()));
+}
+
+#[test]
+fn crlf_bom_and_chinese_file_names() {
+    let site = built();
+    assert_eq!(site.page("activities/2018-sports/index.html").text("#title"), "运动会");
+    assert_eq!(site.page("activities/讲座/index.html").text("#title"), "职业规划讲座");
+}
+
+#[test]
+fn toml_items_have_no_body() {
+    let site = built();
+    let florist = site.page("partners/florist/index.html");
+    assert_eq!(florist.text("#title"), "九朵玫瑰");
+    assert_eq!(florist.text("#content"), "");
+}
+
+#[test]
+fn lists_sort_by_date_then_weight_then_title_and_paginate() {
+    let site = built();
+    let first = site.page("activities/index.html");
+    assert_eq!(first.texts("#items a"), ["A 讲座", "职业规划讲座"]);
+    assert_eq!(first.attr("#pager", "data-total"), "2");
+    assert_eq!(first.attr("#next", "href"), "/wailian/activities/page/2/");
+    let second = site.page("activities/page/2/index.html");
+    assert_eq!(second.texts("#items a"), ["元旦晚会", "运动会"]);
+    assert_eq!(second.attr("#prev", "href"), "/wailian/activities/");
+}
+
+#[test]
+fn section_paginate_overrides_site_setting() {
+    let site = Site::fixture("basic");
+    site.write("content/activities/_index.md", "+++\ntitle = \"活动\"\npaginate = 10\n+++\n");
+    site.build(&[]);
+    assert_eq!(site.page("activities/index.html").count("#items li"), 4);
+    assert!(!site.public().join("activities/page/2").exists());
+}
+
+#[test]
+fn partners_list_what_they_sponsored_with_totals() {
+    let site = built();
+    let bank = site.page("partners/bank/index.html");
+    assert_eq!(bank.attr("#total", "data-cash"), "5000");
+    assert_eq!(bank.text("#total"), "5,000");
+    assert_eq!(bank.attr("#total", "data-goods"), "1");
+    assert_eq!(bank.texts("#supported a"), ["元旦晚会", "运动会"]);
+    assert_eq!(bank.attr("#tier", "data-id"), "gold");
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.attrs("#sponsors li", "data-id"), ["bank", "florist"]);
+    assert_eq!(gala.attrs("#sponsors li", "data-goods")[1], "鲜花 20 束");
+}
+
+#[test]
+fn home_groups_partners_by_tier_and_shows_figures() {
+    let site = built();
+    let home = site.page("index.html");
+    assert_eq!(home.attrs("#tiers li", "data-tier"), ["gold", "silver"]);
+    assert_eq!(home.attrs("#tiers img", "alt"), ["兴业银行", "九朵玫瑰"]);
+    assert_eq!(home.attr("#totals", "data-activities"), "4");
+    assert_eq!(home.attr("#totals", "data-cash"), "5000");
+    assert_eq!(home.attr("#totals", "data-goods"), "2");
+    assert_eq!(home.attr("#totals", "data-partners"), "2");
+    assert_eq!(home.attrs("#years li", "data-label"), ["2018-2019"]);
+    assert_eq!(home.text("#motto"), "服务同学");
+}
+
+#[test]
+fn academic_year_and_semester() {
+    let site = built();
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.attr("#year", "data-label"), "2018-2019");
+    assert_eq!(gala.attr("#year", "data-semester"), "first");
+    let lecture = site.page("activities/讲座/index.html");
+    assert_eq!(lecture.attr("#year", "data-semester"), "second");
+    let year = site.page("years/2018-2019/index.html");
+    assert_eq!(year.attr("#title", "data-activities"), "4");
+    assert_eq!(year.attr("#title", "data-cash"), "5000");
+}
+
+#[test]
+fn round_status_follows_now() {
+    let site = Site::fixture("basic");
+    for (now, status) in [("2018-09-01", "upcoming"), ("2018-09-15", "open"), ("2018-09-20T23:00:00", "open"), ("2018-09-21", "closed")] {
+        site.cmd(&["build", "--now", now]).assert().success();
+        let round = site.page("recruitment/2018-autumn/index.html");
+        assert_eq!(round.attr("#status", "data-status"), status, "at {now}");
+    }
+    let round = site.page("recruitment/2018-autumn/index.html");
+    assert_eq!(round.attr("#status", "data-opens"), "2018-09-10T00:00:00+08:00");
+    assert_eq!(round.attr("#status", "data-closes"), "2018-09-21T00:00:00+08:00");
+    assert_eq!(round.attr("#stages li", "data-at"), "2018-09-22T19:00:00+08:00");
+    assert_eq!(round.text("#stages li"), "初试 2018年9月22日 19:00 教学楼 A101");
+}
+
+#[test]
+fn round_status_from_source_date_epoch() {
+    let site = Site::fixture("basic");
+    // 2018-09-30T00:00:00Z: after the round closed.
+    site.cmd(&["build"]).env("SOURCE_DATE_EPOCH", "1538265600").assert().success();
+    assert_eq!(site.page("recruitment/2018-autumn/index.html").attr("#status", "data-status"), "closed");
+    site.cmd(&["build"]).env("SOURCE_DATE_EPOCH", "1536969600").assert().success();
+    assert_eq!(site.page("index.html").attrs("#open-rounds li", "data-status"), ["open"]);
+}
+
+#[test]
+fn tags_pages_list_tagged_items() {
+    let site = built();
+    let tag = site.page("tags/赞助/index.html");
+    assert_eq!(tag.texts("#items a"), ["元旦晚会", "运动会"]);
+    assert_eq!(site.page("tags/index.html").texts("#tags a"), ["体育", "晚会", "讲座", "赞助"]);
+}
+
+#[test]
+fn extra_reaches_templates_untouched() {
+    let site = built();
+    assert_eq!(site.page("activities/2018-gala/index.html").text("#extra"), "800");
+}
+
+#[test]
+fn summaries_and_reading_time_count_chinese() {
+    let site = built();
+    let report = site.page("reports/2018-2019/index.html");
+    assert_eq!(report.text("#summary"), "本学年共举办活动多次。");
+    assert_eq!(report.attr("#words", "data-words"), "10");
+    assert_eq!(report.attr("#words", "data-minutes"), "1");
+}
+
+#[test]
+fn newer_and_older_neighbours() {
+    let site = built();
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.text("#newer"), "职业规划讲座");
+    assert_eq!(gala.text("#older"), "运动会");
+}
+
+#[test]
+fn drafts_private_files_and_comments_never_reach_the_output() {
+    let site = built();
+    for f in site.output_files() {
+        let bytes = std::fs::read(site.public().join(&f)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        for marker in ["SECRET-DRAFT-MARKER", "SECRET-DRAFT-BODY", "SECRET-PRIVATE-MARKER", "SECRET-COMMENT-MARKER", "99999", "99,999"] {
+            assert!(!text.contains(marker), "{marker} leaked into {f}");
+        }
+    }
+    assert!(!site.public().join("activities/draft-plan").exists());
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let site = Site::fixture("basic");
+    site.build(&["--drafts"]);
+    assert_eq!(site.page("activities/draft-plan/index.html").text("#title"), "SECRET-DRAFT-MARKER");
+    assert_eq!(site.page("partners/bank/index.html").attr("#total", "data-cash"), "104999");
+}
+
+#[test]
+fn template_field_picks_another_template() {
+    let site = Site::fixture("basic");
+    site.write("content/about.md", "+++\ntitle = \"关于\"\ntemplate = \"special.html\"\n+++\n");
+    site.write("themes/test/templates/special.html", "<p id=\"special\">{{ page.title }}</p>");
+    site.build(&[]);
+    assert_eq!(site.page("about/index.html").text("#special"), "关于");
+}
+
+#[test]
+fn child_theme_overrides_one_template_and_inherits_the_rest() {
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap().replace("theme = \"test\"", "theme = \"child\"");
+    site.write("site.toml", &toml);
+    site.build(&[]);
+    assert_eq!(site.page("about/index.html").text("#title"), "child 关于我们");
+    assert_eq!(site.page("activities/2018-gala/index.html").text("#title"), "元旦晚会");
+    assert!(site.public().join("style.css").exists());
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let a = Site::fixture("basic");
+    let b = Site::fixture("basic");
+    a.build(&[]);
+    b.cmd(&["build", "--now", "2018-09-15"]).env("RAYON_NUM_THREADS", "1").assert().success();
+    let files = a.output_files();
+    assert_eq!(files, b.output_files());
+    for f in files {
+        assert_eq!(std::fs::read(a.public().join(&f)).unwrap(), std::fs::read(b.public().join(&f)).unwrap(), "{f} differs");
+    }
+}
+
+#[test]
+fn english_site_formats_dates_in_english() {
+    let site = Site::fixture("basic");
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", &format!("language = \"en\"\n{toml}"));
+    site.build(&[]);
+    let gala = site.page("activities/2018-gala/index.html");
+    assert_eq!(gala.text("#date"), "Dec 30, 2018, 19:00");
+    assert_eq!(gala.text("#home"), "Home");
+}
+
+#[test]
+fn out_flag_writes_elsewhere() {
+    let site = Site::fixture("basic");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    site.cmd(&["build", "--now", "2018-09-15", "--out", target.to_str().unwrap()]).assert().success();
+    assert!(target.join("index.html").exists());
+    assert!(!site.public().exists());
+}
