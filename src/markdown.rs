@@ -20,7 +20,9 @@ pub struct Rendered {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLink {
     pub line: usize,
+    /// Byte columns (comrak's) of the link's start and end on its first line.
     pub col: usize,
+    pub end_col: usize,
     pub url: String,
     /// The content path the link resolved to.
     pub target: String,
@@ -57,12 +59,16 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
     for node in root.descendants() {
         let mut ast = node.data_mut();
         let pos = ast.sourcepos.start;
+        let end = ast.sourcepos.end;
+        let end_col = if end.line == pos.line { end.column } else { pos.column };
         match &mut ast.value {
             NodeValue::Link(link) | NodeValue::Image(link) => {
                 if let Some(resolved) = resolve(&link.url, dir, links) {
                     match resolved {
                         Ok(url) => link.url = url,
-                        Err(target) => bad.push(BadLink { line: pos.line, col: pos.column, url: link.url.clone(), target }),
+                        Err(target) => {
+                            bad.push(BadLink { line: pos.line, col: pos.column, end_col, url: link.url.clone(), target })
+                        }
                     }
                 }
             }
@@ -205,7 +211,7 @@ mod tests {
     #[test]
     fn link_to_missing_file_is_reported_with_line() {
         let (_, bad) = md("line one\n\nsee [x](../../partners/bnk.md)\n");
-        assert_eq!(bad, vec![BadLink { line: 3, col: 5, url: "../../partners/bnk.md".into(), target: "partners/bnk.md".into() }]);
+        assert_eq!(bad, vec![BadLink { line: 3, col: 5, end_col: 30, url: "../../partners/bnk.md".into(), target: "partners/bnk.md".into() }]);
     }
 
     #[test]

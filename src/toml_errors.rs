@@ -110,24 +110,71 @@ fn explain(
         );
     }
     if raw.contains("invalid type") || raw.contains("invalid value") {
+        let key = span.as_ref().and_then(|sp| key_before(text, sp.start));
+        let expected = expected_phrase(raw);
+        let message = match (&key, expected) {
+            (Some(k), Some(e)) => format!("wrong value for `{k}` in {what}: expected {e}"),
+            (None, Some(e)) => format!("wrong value in {what}: expected {e}"),
+            _ => format!("{} in {what}", first_sentence(raw)),
+        };
         let hint = if raw.contains("date") {
             Some("write a date like 2018-09-16 or a date and time like 2018-09-16T19:00:00 (no quotes)".to_string())
         } else if raw.contains("expected a string") || raw.contains("expected a borrowed string") {
             Some("put the value in double quotes, e.g. \"...\"".to_string())
-        } else if raw.contains("integer") {
-            Some("write a whole number without quotes, e.g. 3000".to_string())
+        } else if raw.contains("integer") || raw.contains("expected u") || raw.contains("expected i") {
+            Some("write a whole number without quotes or units, e.g. 3000".to_string())
+        } else if raw.contains("expected a boolean") {
+            Some("write true or false, without quotes".to_string())
         } else if raw.contains("sequence") {
             Some("write a list in square brackets, e.g. [\"a\", \"b\"]".to_string())
         } else {
             None
         };
-        return (format!("{} in {what}", first_sentence(raw)), hint, span);
+        return (message, hint, span);
     }
     (
         format!("invalid TOML in {what}: {}", first_sentence(raw)),
         Some("check quotes, `=` signs and brackets on this line; text values need double quotes".to_string()),
         span,
     )
+}
+
+/// What the value should have been, in plain words.
+fn expected_phrase(raw: &str) -> Option<&'static str> {
+    let expected = raw.rsplit("expected ").next()?;
+    Some(if expected.contains("date") {
+        "a date like 2018-09-16 or a date and time like 2018-09-16T19:00:00"
+    } else if ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "integer"].iter().any(|t| expected.starts_with(t)) {
+        "a whole number"
+    } else if expected.contains("string") {
+        "text in double quotes"
+    } else if expected.starts_with("a boolean") {
+        "true or false"
+    } else if expected.contains("sequence") {
+        "a list in square brackets"
+    } else if expected.contains("map") || expected.contains("struct") || expected.contains("table") {
+        "a table of fields"
+    } else {
+        return None;
+    })
+}
+
+/// The key assigned just before byte `offset` on its line (`amount` in `{ amount = "x" }`).
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let before = text.get(line_start..offset)?;
+    let eq = before.rfind('=')?;
+    let key: String = before[..eq]
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (!key.is_empty()).then_some(key)
 }
 
 fn first_sentence(raw: &str) -> &str {

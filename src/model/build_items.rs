@@ -173,9 +173,10 @@ fn item(
     let (rendered, bad) = markdown::render(src.split.body(), &src.dir, links, options);
     for b in bad {
         let line = src.split.body_line + b.line - 1;
+        let (col, len) = char_span(src.split.body(), b.line, b.col, b.end_col);
         errors.push(
             Diagnostic::new(&src.source, format!("link to a file that does not exist: {}", b.url))
-                .in_source(&src.split.text, line, b.col, 1)
+                .in_source(&src.split.text, line, col, len)
                 .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target)),
         );
     }
@@ -270,6 +271,21 @@ fn item(
         academic: date.map(|d| academic(d, config.year_start)),
         data,
     })
+}
+
+/// Converts comrak's byte columns on line `line` of `text` into a character column and length.
+fn char_span(text: &str, line: usize, start_byte_col: usize, end_byte_col: usize) -> (usize, usize) {
+    let l = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let chars_before = |byte_col: usize| {
+        let mut b = byte_col.saturating_sub(1).min(l.len());
+        while !l.is_char_boundary(b) {
+            b -= 1;
+        }
+        l[..b].chars().count()
+    };
+    let start = chars_before(start_byte_col);
+    let end = if end_byte_col >= start_byte_col { chars_before(end_byte_col + 1) } else { start + 1 };
+    (start + 1, end.saturating_sub(start).max(1))
 }
 
 fn opens_now(opts: &ModelOptions) -> jiff::Timestamp {

@@ -43,10 +43,16 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
                 Some(&p) => found.push(Sponsorship { partner: p, activity: n, amount: s.amount, goods: s.goods.clone() }),
                 None => {
                     let occurrence = fm.sponsors.iter().take_while(|x| !std::ptr::eq(*x, s)).filter(|x| x.partner == s.partner).count();
-                    let d = tsrc.at_text(&format!("\"{}\"", s.partner), occurrence, format!("unknown sponsor `{}`: no partner has this id", s.partner));
-                    let hint = if all_partner_ids.contains(&s.partner.as_str()) {
-                        format!("partner `{}` is a draft; publish it (draft = false) or build with --drafts", s.partner)
-                    } else {
+                    let needle = format!("\"{}\"", s.partner);
+                    if all_partner_ids.contains(&s.partner.as_str()) {
+                        errors.push(
+                            tsrc.at_text(&needle, occurrence, format!("sponsor `{}` is a draft partner", s.partner))
+                                .hint("publish the partner (remove draft = true from its file) or build with --drafts"),
+                        );
+                        continue;
+                    }
+                    let d = tsrc.at_text(&needle, occurrence, format!("unknown sponsor `{}`: no partner has this id", s.partner));
+                    let hint = {
                         match did_you_mean(&s.partner, partners.keys().copied()) {
                             Some(close) => format!("did you mean `{close}`? A partner's id is its file name in content/partners/ without .md"),
                             None => "a partner's id is its file name in content/partners/ without .md; add the partner or fix the id".into(),

@@ -59,7 +59,8 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     for (_, (d, count)) in seen {
         let d = if count > 1 {
             let hint = d.hint.clone().unwrap_or_default();
-            d.hint(format!("{hint} (the same error occurred on {} other pages)", count - 1))
+            let others = count - 1;
+            d.hint(format!("{hint} (the same error occurred on {others} other page{})", if others == 1 { "" } else { "s" }))
         } else {
             d
         };
@@ -113,7 +114,12 @@ fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'sta
     }
     let file = deepest.name().and_then(|n| theme.templates.get(n));
     let path = file.map(|f| f.path.clone()).unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
-    let detail = deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string());
+    let detail = match deepest.kind() {
+        minijinja::ErrorKind::OutOfFuel => {
+            "the template did too much work (an endless or enormous loop?) and was stopped".to_string()
+        }
+        _ => deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string()),
+    };
     let spot = match (file, deepest.line()) {
         (Some(f), Some(line)) => Some((f.source.clone(), line)),
         _ => None,

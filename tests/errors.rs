@@ -1,0 +1,301 @@
+//! Bad input: one case per class of mistake an editor makes. Each asserts the exact message
+//! (insta snapshot of what the editor sees), the exit code, and that the previous `public/` is
+//! untouched.
+
+mod common;
+
+use common::Site;
+
+/// Builds the good fixture, applies `edit`, rebuilds and returns the failed build's stderr after
+/// checking exit code 1 and that the previous output is byte-for-byte intact.
+fn fails(edit: impl FnOnce(&Site)) -> String {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let before = snapshot_output(&site);
+    edit(&site);
+    let (code, stderr) = site.build_err(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(snapshot_output(&site), before, "a failed build changed public/");
+    stderr
+}
+
+fn snapshot_output(site: &Site) -> Vec<(String, Vec<u8>)> {
+    site.output_files().into_iter().map(|f| {
+        let bytes = std::fs::read(site.public().join(&f)).unwrap();
+        (f, bytes)
+    }).collect()
+}
+
+const GALA: &str = "content/activities/2018-gala/index.md";
+
+fn replace(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+    assert!(text.contains(from), "{from} not in {rel}");
+    site.write(rel, &text.replacen(from, to, 1));
+}
+
+#[test]
+fn unknown_field_suggests_the_closest() {
+    let err = fails(|s| replace(s, GALA, "location =", "loaction ="));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn malformed_toml() {
+    let err = fails(|s| replace(s, GALA, "title = \"元旦晚会\"", "title = \"元旦晚会"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let err = fails(|s| {
+        s.write("content/activities/2018-sports.md", "+++\ntitle = \"运动会\"\ndate = 2018-10-20\n运动会在田径场举行。\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_front_matter() {
+    let err = fails(|s| {
+        s.write("content/activities/2018-sports.md", "运动会在田径场举行。\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_required_date() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "date = 2019-03-10\n", ""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_required_partner_name() {
+    let err = fails(|s| replace(s, "content/partners/bank.md", "name = \"兴业银行\"\n", ""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn wrong_type_for_a_date() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "date = 2019-03-10", "date = \"tomorrow\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn wrong_type_for_an_amount() {
+    let err = fails(|s| replace(s, GALA, "amount = 3000", "amount = \"3000元\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn round_closes_before_it_opens() {
+    let err = fails(|s| replace(s, "content/recruitment/2018-autumn.md", "closes = 2018-09-20", "closes = 2018-09-01"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn stage_before_the_round_opens() {
+    let err = fails(|s| replace(s, "content/recruitment/2018-autumn.md", "date = 2018-09-22T19:00:00", "date = 2018-09-01T19:00:00"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_tier_suggests_the_closest() {
+    let err = fails(|s| replace(s, "content/partners/bank.md", "tier = \"gold\"", "tier = \"glod\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn website_must_be_http() {
+    let err = fails(|s| replace(s, "content/partners/bank.md", "https://bank.example.com/", "javascript:alert(1)"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn apply_must_be_a_url_or_mailto() {
+    let err = fails(|s| replace(s, "content/recruitment/2018-autumn.md", "mailto:wailian@example.edu.cn", "wailian@example.edu.cn"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn unknown_sponsor_suggests_the_closest_partner() {
+    let err = fails(|s| replace(s, GALA, "partner = \"bank\"", "partner = \"bnak\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn sponsor_that_is_a_draft_partner() {
+    let err = fails(|s| replace(s, "content/partners/florist.toml", "name =", "draft = true\nname ="));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn link_to_a_missing_content_file() {
+    let err = fails(|s| replace(s, GALA, "../../partners/bank.md#history", "../../partners/bnak.md"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn cover_file_missing() {
+    let err = fails(|s| replace(s, GALA, "cover = \"cover.svg\"", "cover = \"cover.jpg\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn invalid_utf8() {
+    let err = fails(|s| {
+        s.write_bytes("content/activities/2018-sports.md", b"+++\ntitle = \"\xd4\xcb\xb6\xaf\"\ndate = 2018-10-20\n+++\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn two_files_claim_one_url() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\nslug = \"2018-sports\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn slug_with_parent_directory() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\nslug = \"../../etc\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_with_parent_directory() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\ntemplate = \"../secret.html\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn missing_template() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\ntemplate = \"nope.html\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_syntax_error() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/404.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ site.title \n{% endblock %}\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_uses_an_undefined_variable_on_many_pages() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/page.html", "<h1>{{ page.title }}</h1>\n<p>{{ nothing.here }}</p>\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_loops_forever() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/404.html", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn theme_not_found() {
+    let err = fails(|s| replace(s, "site.toml", "theme = \"test\"", "theme = \"fancy\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn theme_extends_itself() {
+    let err = fails(|s| {
+        s.write("themes/test/theme.toml", "name = \"test\"\nextends = \"test\"\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn theme_extends_a_missing_parent() {
+    let err = fails(|s| {
+        s.write("themes/test/theme.toml", "name = \"test\"\nextends = \"base\"\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn site_toml_unknown_field() {
+    let err = fails(|s| replace(s, "site.toml", "paginate = 2", "pagenate = 2"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn site_toml_bad_base_url() {
+    let err = fails(|s| replace(s, "site.toml", "https://example.edu.cn/wailian/", "example.edu.cn"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn all_errors_of_a_build_are_reported_together() {
+    let err = fails(|s| {
+        replace(s, GALA, "location =", "loaction =");
+        replace(s, "content/partners/bank.md", "tier = \"gold\"", "tier = \"glod\"");
+        replace(s, "content/recruitment/2018-autumn.md", "closes = 2018-09-20", "closes = 2018-09-01");
+    });
+    assert!(err.contains("content/activities/2018-gala/index.md:5:1"), "{err}");
+    assert!(err.contains("content/partners/bank.md:3:1"), "{err}");
+    assert!(err.contains("content/recruitment/2018-autumn.md:4:1"), "{err}");
+    assert!(err.ends_with("Build failed: 3 errors found; nothing was written (the previous output is unchanged).\n"), "{err}");
+}
+
+#[test]
+fn zero_byte_file() {
+    let err = fails(|s| {
+        s.write("content/activities/empty.md", "");
+    });
+    insta::assert_snapshot!(err);
+}
+
+// Usage errors: exit code 2.
+
+#[test]
+fn no_site_here_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("liaison").unwrap().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).replace(dir.path().to_str().unwrap(), "<dir>");
+    assert_eq!(err, "error: no site.toml in <dir>: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)\n");
+}
+
+#[test]
+fn bad_now_is_a_usage_error() {
+    let site = Site::fixture("basic");
+    let out = site.cmd(&["build", "--now", "tomorrow"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: `--now tomorrow` is not a time liaison understands; use 2018-09-20, 2018-09-20T19:00:00 or 2018-09-20T19:00:00+08:00\n"
+    );
+}
+
+#[test]
+fn unknown_flag_is_a_usage_error() {
+    let site = Site::fixture("basic");
+    let out = site.cmd(&["build", "--fast"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unexpected argument '--fast'"));
+}
+
+#[test]
+fn out_pointing_at_content_is_refused() {
+    let site = Site::fixture("basic");
+    let content = site.root().join("content");
+    let out = site.cmd(&["build", "--out", content.to_str().unwrap()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write the site here"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(content.join("about.md").exists());
+}
+
+#[test]
+fn output_path_that_is_a_file_is_refused() {
+    let site = Site::fixture("basic");
+    site.write("public", "not a folder");
+    let out = site.cmd(&["build"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the output path exists and is not a folder"));
+}
