@@ -12,7 +12,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::pipeline::{self, BuildError, BuildOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "liaison", version, about = "Static site generator for a student union's external-relations department")]
+#[command(
+    name = "liaison",
+    version,
+    about = "Static site generator for a student union's external-relations department"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -33,14 +33,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos: None,
-            len: 1,
-            message: message.into(),
-            hint: None,
-            source_line: None,
-        }
+        Diagnostic { path: path.into(), pos: None, len: 1, message: message.into(), hint: None, source_line: None }
     }
 
     pub fn at(mut self, line: usize, col: usize) -> Self {
@@ -58,10 +51,7 @@ impl Diagnostic {
     pub fn in_source(mut self, source: &str, line: usize, col: usize, len: usize) -> Self {
         self.pos = Some(Pos { line, col });
         self.len = len.max(1);
-        self.source_line = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+        self.source_line = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_end_matches('\r').to_string());
         self
     }
 
@@ -70,10 +60,8 @@ impl Diagnostic {
     pub fn at_offset(self, source: &str, text: &str, first_line: usize, offset: usize, len_bytes: usize) -> Self {
         let (line, col) = line_col(text, offset);
         let end = (offset + len_bytes).min(text.len());
-        let len = text
-            .get(offset.min(end)..end)
-            .map(|s| s.split('\n').next().unwrap_or("").chars().count())
-            .unwrap_or(1);
+        let len =
+            text.get(offset.min(end)..end).map(|s| s.split('\n').next().unwrap_or("").chars().count()).unwrap_or(1);
         self.in_source(source, first_line + line - 1, col, len)
     }
 

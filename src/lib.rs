@@ -4,6 +4,10 @@
 //! [`config`] -> [`content`] -> [`model`] -> [`render`] -> [`output`], driven by [`pipeline`]
 //! and started from [`cli`].
 
+// Diagnostics are large (path, message, hint, source line) but only travel on the cold error
+// path; boxing them would make every stage harder to read for no measurable gain.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -66,16 +66,18 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
                 if let Some(resolved) = resolve(&link.url, dir, links) {
                     match resolved {
                         Ok(url) => link.url = url,
-                        Err(target) => {
-                            bad.push(BadLink { line: pos.line, col: pos.column, end_col, url: link.url.clone(), target })
-                        }
+                        Err(target) => bad.push(BadLink {
+                            line: pos.line,
+                            col: pos.column,
+                            end_col,
+                            url: link.url.clone(),
+                            target,
+                        }),
                     }
                 }
             }
-            NodeValue::HtmlInline(html) => {
-                if html.trim_start().starts_with("<!--") {
-                    comments.push(node);
-                }
+            NodeValue::HtmlInline(html) if html.trim_start().starts_with("<!--") => {
+                comments.push(node);
             }
             NodeValue::HtmlBlock(block) => {
                 let stripped = strip_comments(&block.literal);
@@ -153,12 +155,14 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -211,7 +215,16 @@ mod tests {
     #[test]
     fn link_to_missing_file_is_reported_with_line() {
         let (_, bad) = md("line one\n\nsee [x](../../partners/bnk.md)\n");
-        assert_eq!(bad, vec![BadLink { line: 3, col: 5, end_col: 30, url: "../../partners/bnk.md".into(), target: "partners/bnk.md".into() }]);
+        assert_eq!(
+            bad,
+            vec![BadLink {
+                line: 3,
+                col: 5,
+                end_col: 30,
+                url: "../../partners/bnk.md".into(),
+                target: "partners/bnk.md".into()
+            }]
+        );
     }
 
     #[test]

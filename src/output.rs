@@ -37,7 +37,11 @@ pub struct Output {
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
     let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let root_abs = abs(root);
-    let out_abs = if out.exists() { abs(out) } else { abs(out.parent().unwrap_or(Path::new("."))).join(out.file_name().unwrap_or_default()) };
+    let out_abs = if out.exists() {
+        abs(out)
+    } else {
+        abs(out.parent().unwrap_or(Path::new("."))).join(out.file_name().unwrap_or_default())
+    };
     let dangerous = out_abs.parent().is_none()
         || out_abs == root_abs
         || root_abs.starts_with(&out_abs)
@@ -76,11 +80,11 @@ pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
         let _ = fs::remove_dir_all(&tmp);
         return Err(fail("cannot write the output", &p, e));
     }
-    if out.exists() {
-        if let Err(e) = fs::rename(out, &old) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(fail("cannot move the previous output aside", out, e));
-        }
+    if out.exists()
+        && let Err(e) = fs::rename(out, &old)
+    {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(fail("cannot move the previous output aside", out, e));
     }
     if let Err(e) = fs::rename(&tmp, out) {
         let _ = fs::rename(&old, out);

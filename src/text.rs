@@ -12,7 +12,8 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn is_cjk_letter(c: char) -> bool {
-    is_cjk(c) && !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+    is_cjk(c)
+        && !matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
 }
 
 /// Words in `text`: each CJK character is a word, and so is each run of other alphanumerics.
@@ -62,8 +63,7 @@ pub fn summarize(text: &str, limit: usize) -> String {
         .char_indices()
         .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '!' | '?' | '.' | '；'))
         .map(|(i, c)| i + c.len_utf8())
-        .filter(|&i| i >= cut / 2)
-        .next_back();
+        .rfind(|&i| i >= cut / 2);
     if let Some(end) = sentence_end {
         return head[..end].trim_end().to_string();
     }

@@ -54,9 +54,12 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
     while let Some(n) = next.take() {
         if chain.iter().any(|(c, _)| *c == n) {
             let cycle: Vec<&str> = chain.iter().map(|(c, _)| c.as_str()).chain([n.as_str()]).collect();
-            return Err(Diagnostic::new(&referrer, format!("themes extend each other in a circle: {}", cycle.join(" -> ")))
-                .hint("remove `extends` from one of these themes' theme.toml")
-                .into());
+            return Err(Diagnostic::new(
+                &referrer,
+                format!("themes extend each other in a circle: {}", cycle.join(" -> ")),
+            )
+            .hint("remove `extends` from one of these themes' theme.toml")
+            .into());
         }
         if n.is_empty() || n.contains(['/', '\\']) || n.starts_with('.') {
             return Err(Diagnostic::new(&referrer, format!("`{n}` is not a theme name"))

@@ -85,18 +85,12 @@ fn explain(
 ) -> (String, Option<String>, Option<std::ops::Range<usize>>) {
     if let Some(rest) = raw.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest
-            .split("expected ")
-            .nth(1)
-            .map(|e| e.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
+        let expected: Vec<&str> =
+            rest.split("expected ").nth(1).map(|e| e.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
         let hint = match did_you_mean(field, expected.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? Known fields: {}", expected.join(", ")),
             None if expected.is_empty() => "remove this field".to_string(),
-            None => format!(
-                "remove it, or put free-form values under [extra]. Known fields: {}",
-                expected.join(", ")
-            ),
+            None => format!("remove it, or put free-form values under [extra]. Known fields: {}", expected.join(", ")),
         };
         let span = find_key(text, field).map(|(o, l)| o..o + l).or(span);
         return (format!("unknown field `{field}` in {what}"), Some(hint), span);
@@ -144,7 +138,10 @@ fn expected_phrase(raw: &str) -> Option<&'static str> {
     let expected = raw.rsplit("expected ").next()?;
     Some(if expected.contains("date") {
         "a date like 2018-09-16 or a date and time like 2018-09-16T19:00:00"
-    } else if ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "integer"].iter().any(|t| expected.starts_with(t)) {
+    } else if ["u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize", "integer"]
+        .iter()
+        .any(|t| expected.starts_with(t))
+    {
         "a whole number"
     } else if expected.contains("string") {
         "text in double quotes"

@@ -41,7 +41,7 @@ impl When {
 
     /// The instant this begins, in `tz`.
     pub fn start_instant(self, tz: &TimeZone) -> Timestamp {
-        tz.to_ambiguous_timestamp(self.start()).compatible().map(|z| z).unwrap_or(Timestamp::UNIX_EPOCH)
+        tz.to_ambiguous_timestamp(self.start()).compatible().unwrap_or(Timestamp::UNIX_EPOCH)
     }
 
     /// The instant this ends when used as a deadline: the end of the day for a bare date
@@ -112,7 +112,11 @@ pub fn from_toml(dt: &toml::value::Datetime) -> Result<When, String> {
 }
 
 /// The build's "now": `--now`, else `SOURCE_DATE_EPOCH`, else the clock.
-pub fn resolve_now(flag: Option<&str>, source_date_epoch: Option<&str>, tz: &TimeZone) -> Result<ZonedDateTime, String> {
+pub fn resolve_now(
+    flag: Option<&str>,
+    source_date_epoch: Option<&str>,
+    tz: &TimeZone,
+) -> Result<ZonedDateTime, String> {
     if let Some(text) = flag {
         return parse_now(text, tz).ok_or_else(|| {
             format!(

@@ -170,7 +170,9 @@ fn academic_year_and_semester() {
 #[test]
 fn round_status_follows_now() {
     let site = Site::fixture("basic");
-    for (now, status) in [("2018-09-01", "upcoming"), ("2018-09-15", "open"), ("2018-09-20T23:00:00", "open"), ("2018-09-21", "closed")] {
+    for (now, status) in
+        [("2018-09-01", "upcoming"), ("2018-09-15", "open"), ("2018-09-20T23:00:00", "open"), ("2018-09-21", "closed")]
+    {
         site.cmd(&["build", "--now", now]).assert().success();
         let round = site.page("recruitment/2018-autumn/index.html");
         assert_eq!(round.attr("#status", "data-status"), status, "at {now}");
@@ -229,7 +231,14 @@ fn drafts_private_files_and_comments_never_reach_the_output() {
     for f in site.output_files() {
         let bytes = std::fs::read(site.public().join(&f)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        for marker in ["SECRET-DRAFT-MARKER", "SECRET-DRAFT-BODY", "SECRET-PRIVATE-MARKER", "SECRET-COMMENT-MARKER", "99999", "99,999"] {
+        for marker in [
+            "SECRET-DRAFT-MARKER",
+            "SECRET-DRAFT-BODY",
+            "SECRET-PRIVATE-MARKER",
+            "SECRET-COMMENT-MARKER",
+            "99999",
+            "99,999",
+        ] {
             assert!(!text.contains(marker), "{marker} leaked into {f}");
         }
     }
@@ -256,7 +265,9 @@ fn template_field_picks_another_template() {
 #[test]
 fn child_theme_overrides_one_template_and_inherits_the_rest() {
     let site = Site::fixture("basic");
-    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap().replace("theme = \"test\"", "theme = \"child\"");
+    let toml = std::fs::read_to_string(site.root().join("site.toml"))
+        .unwrap()
+        .replace("theme = \"test\"", "theme = \"child\"");
     site.write("site.toml", &toml);
     site.build(&[]);
     assert_eq!(site.page("about/index.html").text("#title"), "child 关于我们");
@@ -273,7 +284,11 @@ fn same_input_same_bytes() {
     let files = a.output_files();
     assert_eq!(files, b.output_files());
     for f in files {
-        assert_eq!(std::fs::read(a.public().join(&f)).unwrap(), std::fs::read(b.public().join(&f)).unwrap(), "{f} differs");
+        assert_eq!(
+            std::fs::read(a.public().join(&f)).unwrap(),
+            std::fs::read(b.public().join(&f)).unwrap(),
+            "{f} differs"
+        );
     }
 }
 

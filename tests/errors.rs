@@ -20,10 +20,13 @@ fn fails(edit: impl FnOnce(&Site)) -> String {
 }
 
 fn snapshot_output(site: &Site) -> Vec<(String, Vec<u8>)> {
-    site.output_files().into_iter().map(|f| {
-        let bytes = std::fs::read(site.public().join(&f)).unwrap();
-        (f, bytes)
-    }).collect()
+    site.output_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(site.public().join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
 }
 
 const GALA: &str = "content/activities/2018-gala/index.md";
@@ -49,7 +52,10 @@ fn malformed_toml() {
 #[test]
 fn unclosed_front_matter() {
     let err = fails(|s| {
-        s.write("content/activities/2018-sports.md", "+++\ntitle = \"运动会\"\ndate = 2018-10-20\n运动会在田径场举行。\n");
+        s.write(
+            "content/activities/2018-sports.md",
+            "+++\ntitle = \"运动会\"\ndate = 2018-10-20\n运动会在田径场举行。\n",
+        );
     });
     insta::assert_snapshot!(err);
 }
@@ -94,7 +100,9 @@ fn round_closes_before_it_opens() {
 
 #[test]
 fn stage_before_the_round_opens() {
-    let err = fails(|s| replace(s, "content/recruitment/2018-autumn.md", "date = 2018-09-22T19:00:00", "date = 2018-09-01T19:00:00"));
+    let err = fails(|s| {
+        replace(s, "content/recruitment/2018-autumn.md", "date = 2018-09-22T19:00:00", "date = 2018-09-01T19:00:00")
+    });
     insta::assert_snapshot!(err);
 }
 
@@ -112,7 +120,9 @@ fn website_must_be_http() {
 
 #[test]
 fn apply_must_be_a_url_or_mailto() {
-    let err = fails(|s| replace(s, "content/recruitment/2018-autumn.md", "mailto:wailian@example.edu.cn", "wailian@example.edu.cn"));
+    let err = fails(|s| {
+        replace(s, "content/recruitment/2018-autumn.md", "mailto:wailian@example.edu.cn", "wailian@example.edu.cn")
+    });
     insta::assert_snapshot!(err);
 }
 
@@ -143,7 +153,10 @@ fn cover_file_missing() {
 #[test]
 fn invalid_utf8() {
     let err = fails(|s| {
-        s.write_bytes("content/activities/2018-sports.md", b"+++\ntitle = \"\xd4\xcb\xb6\xaf\"\ndate = 2018-10-20\n+++\n");
+        s.write_bytes(
+            "content/activities/2018-sports.md",
+            b"+++\ntitle = \"\xd4\xcb\xb6\xaf\"\ndate = 2018-10-20\n+++\n",
+        );
     });
     insta::assert_snapshot!(err);
 }
@@ -162,7 +175,8 @@ fn slug_with_parent_directory() {
 
 #[test]
 fn template_with_parent_directory() {
-    let err = fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\ntemplate = \"../secret.html\""));
+    let err =
+        fails(|s| replace(s, "content/activities/讲座.md", "weight = 1", "weight = 1\ntemplate = \"../secret.html\""));
     insta::assert_snapshot!(err);
 }
 
@@ -175,7 +189,10 @@ fn missing_template() {
 #[test]
 fn template_syntax_error() {
     let err = fails(|s| {
-        s.write("themes/test/templates/404.html", "{% extends \"base.html\" %}\n{% block main %}\n{{ site.title \n{% endblock %}\n");
+        s.write(
+            "themes/test/templates/404.html",
+            "{% extends \"base.html\" %}\n{% block main %}\n{{ site.title \n{% endblock %}\n",
+        );
     });
     insta::assert_snapshot!(err);
 }
@@ -191,7 +208,10 @@ fn template_uses_an_undefined_variable_on_many_pages() {
 #[test]
 fn template_loops_forever() {
     let err = fails(|s| {
-        s.write("themes/test/templates/404.html", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}");
+        s.write(
+            "themes/test/templates/404.html",
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+        );
     });
     insta::assert_snapshot!(err);
 }
@@ -240,7 +260,10 @@ fn all_errors_of_a_build_are_reported_together() {
     assert!(err.contains("content/activities/2018-gala/index.md:5:1"), "{err}");
     assert!(err.contains("content/partners/bank.md:3:1"), "{err}");
     assert!(err.contains("content/recruitment/2018-autumn.md:4:1"), "{err}");
-    assert!(err.ends_with("Build failed: 3 errors found; nothing was written (the previous output is unchanged).\n"), "{err}");
+    assert!(
+        err.ends_with("Build failed: 3 errors found; nothing was written (the previous output is unchanged).\n"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -256,10 +279,14 @@ fn zero_byte_file() {
 #[test]
 fn no_site_here_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("liaison").unwrap().args(["build", "--root"]).arg(dir.path()).output().unwrap();
+    let out =
+        assert_cmd::Command::cargo_bin("liaison").unwrap().args(["build", "--root"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr).replace(dir.path().to_str().unwrap(), "<dir>");
-    assert_eq!(err, "error: no site.toml in <dir>: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)\n");
+    assert_eq!(
+        err,
+        "error: no site.toml in <dir>: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)\n"
+    );
 }
 
 #[test]
@@ -287,7 +314,11 @@ fn out_pointing_at_content_is_refused() {
     let content = site.root().join("content");
     let out = site.cmd(&["build", "--out", content.to_str().unwrap()]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write the site here"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("refusing to write the site here"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(content.join("about.md").exists());
 }
 

@@ -36,10 +36,8 @@ impl Split {
 /// Decodes bytes as UTF-8 text (BOM removed, CRLF turned into LF).
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, col) = crate::diagnostic::line_col(
-            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
-            e.valid_up_to(),
-        );
+        let (line, col) =
+            crate::diagnostic::line_col(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), e.valid_up_to());
         Diagnostic::new(path, "this file is not valid UTF-8 text")
             .at(line, col)
             .hint("save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)")
@@ -53,19 +51,11 @@ pub fn split(path: &Path, text: String) -> Result<Split, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Ok(Split {
-            fm: 0..0,
-            fm_line: 1,
-            body_start: 0,
-            body_line: 1,
-            has_front_matter: false,
-            text,
-        });
+        return Ok(Split { fm: 0..0, fm_line: 1, body_start: 0, body_line: 1, has_front_matter: false, text });
     }
     let fm_start = first.len();
     let mut offset = fm_start;
-    let mut line_no = 2;
-    for line in lines {
+    for (line_no, line) in (2..).zip(lines) {
         if line.trim_end() == "+++" {
             let body_start = offset + line.len();
             return Ok(Split {
@@ -78,7 +68,6 @@ pub fn split(path: &Path, text: String) -> Result<Split, Diagnostic> {
             });
         }
         offset += line.len();
-        line_no += 1;
     }
     Err(Diagnostic::new(path, "the front matter opened with +++ is never closed")
         .in_source(&text, 1, 1, 3)

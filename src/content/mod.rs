@@ -104,12 +104,18 @@ pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
 }
 
 fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel))
-        .map_err(|e| Diagnostic::new(rel, format!("cannot read this file: {e}")).hint("check that the file exists and is readable"))?;
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+        Diagnostic::new(rel, format!("cannot read this file: {e}")).hint("check that the file exists and is readable")
+    })?;
     frontmatter::decode(rel, &bytes)
 }
 
-fn load_section(root: &Path, dir: &str, index: Option<&PathBuf>, done: &[SectionSrc]) -> Result<SectionSrc, Diagnostic> {
+fn load_section(
+    root: &Path,
+    dir: &str,
+    index: Option<&PathBuf>,
+    done: &[SectionSrc],
+) -> Result<SectionSrc, Diagnostic> {
     let name = dir.rsplit('/').next().unwrap_or("");
     let parent_kind = || {
         let parent = dir.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
@@ -146,7 +152,13 @@ fn load_section(root: &Path, dir: &str, index: Option<&PathBuf>, done: &[Section
     })
 }
 
-fn load_item(root: &Path, file: &walk::ItemFile, section: &str, kind: Kind, config: &Config) -> Result<ItemSrc, Diagnostics> {
+fn load_item(
+    root: &Path,
+    file: &walk::ItemFile,
+    section: &str,
+    kind: Kind,
+    config: &Config,
+) -> Result<ItemSrc, Diagnostics> {
     let rel = &file.source;
     let text = read_text(root, rel)?;
     let split = if file.is_toml {
@@ -165,7 +177,8 @@ fn load_item(root: &Path, file: &walk::ItemFile, section: &str, kind: Kind, conf
             .into());
     }
     let what = format!("{} front matter", kind.item_name());
-    let src = TomlSource { path: rel, file: &split.text, text: split.front_matter(), first_line: split.fm_line, what: &what };
+    let src =
+        TomlSource { path: rel, file: &split.text, text: split.front_matter(), first_line: split.fm_line, what: &what };
     let fm = ItemFm::parse(kind, split.front_matter()).map_err(|e| Diagnostics::from(src.error(&e)))?;
     validate::item(&fm, &src, config)?;
     let common = fm.common();

@@ -29,55 +29,58 @@ pub fn item(fm: &ItemFm, src: &TomlSource<'_>, config: &Config) -> Result<(), Di
     if !matches!(fm, ItemFm::Partner(_)) && common.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         errors.push(missing("title", "\"...\""));
     }
-    if let Some(slug) = &common.slug {
-        if slug.is_empty() || slug.contains(['/', '\\']) || slug.starts_with('.') || slug.contains("..") {
-            errors.push(
-                src.at_key("slug", format!("slug `{slug}` is not a single URL segment"))
-                    .hint("use letters, digits and dashes only, e.g. slug = \"2018-new-year-gala\""),
-            );
-        }
+    if let Some(slug) = &common.slug
+        && (slug.is_empty() || slug.contains(['/', '\\']) || slug.starts_with('.') || slug.contains(".."))
+    {
+        errors.push(
+            src.at_key("slug", format!("slug `{slug}` is not a single URL segment"))
+                .hint("use letters, digits and dashes only, e.g. slug = \"2018-new-year-gala\""),
+        );
     }
-    if let Some(t) = &common.template {
-        if t.contains("..") || t.starts_with('/') || t.contains('\\') {
-            errors.push(
-                src.at_key("template", format!("template `{t}` must be a file name inside the theme's templates/"))
-                    .hint("name a template such as template = \"activity-wide.html\""),
-            );
-        }
+    if let Some(t) = &common.template
+        && (t.contains("..") || t.starts_with('/') || t.contains('\\'))
+    {
+        errors.push(
+            src.at_key("template", format!("template `{t}` must be a file name inside the theme's templates/"))
+                .hint("name a template such as template = \"activity-wide.html\""),
+        );
     }
     match fm {
-        ItemFm::Activity(a) => {
-            match a.date {
-                None => errors.push(missing("date", "2018-12-31")),
-                Some(date) => {
-                    if let Some(end) = a.end {
-                        if end.start() < date.start() {
-                            errors.push(
-                                src.at_key("end", format!("the activity ends ({end}) before it starts ({date})"))
-                                    .hint("set `end` to the same day as `date` or later"),
-                            );
-                        }
-                    }
+        ItemFm::Activity(a) => match a.date {
+            None => errors.push(missing("date", "2018-12-31")),
+            Some(date) => {
+                if let Some(end) = a.end
+                    && end.start() < date.start()
+                {
+                    errors.push(
+                        src.at_key("end", format!("the activity ends ({end}) before it starts ({date})"))
+                            .hint("set `end` to the same day as `date` or later"),
+                    );
                 }
             }
-        }
+        },
         ItemFm::Partner(p) => {
             if config.tier(&p.tier).is_none() {
                 let ids: Vec<&str> = config.site.tiers.iter().map(|t| t.id.as_str()).collect();
                 let hint = match did_you_mean(&p.tier, ids.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`? Tiers are declared with [[tiers]] in site.toml: {}", ids.join(", ")),
-                    None if ids.is_empty() => "declare tiers in site.toml with [[tiers]] id = \"gold\" name = \"金牌赞助\"".into(),
+                    Some(s) => format!(
+                        "did you mean `{s}`? Tiers are declared with [[tiers]] in site.toml: {}",
+                        ids.join(", ")
+                    ),
+                    None if ids.is_empty() => {
+                        "declare tiers in site.toml with [[tiers]] id = \"gold\" name = \"金牌赞助\"".into()
+                    }
                     None => format!("use one of the tiers declared in site.toml: {}", ids.join(", ")),
                 };
                 errors.push(src.at_key("tier", format!("unknown tier `{}`", p.tier)).hint(hint));
             }
-            if let Some(w) = &p.website {
-                if !is_web_url(w) {
-                    errors.push(
-                        src.at_key("website", format!("website `{w}` is not an http or https address"))
-                            .hint("write the full address, e.g. website = \"https://www.example.com/\""),
-                    );
-                }
+            if let Some(w) = &p.website
+                && !is_web_url(w)
+            {
+                errors.push(
+                    src.at_key("website", format!("website `{w}` is not an http or https address"))
+                        .hint("write the full address, e.g. website = \"https://www.example.com/\""),
+                );
             }
         }
         ItemFm::Round(r) => {
@@ -87,21 +90,23 @@ pub fn item(fm: &ItemFm, src: &TomlSource<'_>, config: &Config) -> Result<(), Di
                         .hint("set `closes` to a date on or after `opens`"),
                 );
             }
-            if let Some(a) = &r.apply {
-                if !is_web_url(a) && !is_mailto(a) {
-                    errors.push(
-                        src.at_key("apply", format!("apply `{a}` is not a web address or an e-mail link"))
-                            .hint("write an https:// address or mailto:someone@example.edu.cn"),
-                    );
-                }
+            if let Some(a) = &r.apply
+                && !is_web_url(a)
+                && !is_mailto(a)
+            {
+                errors.push(
+                    src.at_key("apply", format!("apply `{a}` is not a web address or an e-mail link"))
+                        .hint("write an https:// address or mailto:someone@example.edu.cn"),
+                );
             }
             for (i, stage) in r.stages.iter().enumerate() {
                 if stage.date.start() < r.opens.start() {
                     errors.push(
-                        src.at_text("[[stages]]", i, format!(
-                            "stage `{}` ({}) is before the round opens ({})",
-                            stage.name, stage.date, r.opens
-                        ))
+                        src.at_text(
+                            "[[stages]]",
+                            i,
+                            format!("stage `{}` ({}) is before the round opens ({})", stage.name, stage.date, r.opens),
+                        )
                         .hint("interview stages happen after applications open; fix the stage's date or `opens`"),
                     );
                 }

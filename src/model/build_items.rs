@@ -16,12 +16,8 @@ use crate::when::When;
 
 /// Sections (drafts left out unless asked for) and the directories of draft sections.
 pub fn sections(content: &Content, config: &Config, drafts: bool) -> (Vec<Section>, Vec<String>) {
-    let draft_dirs: Vec<String> = content
-        .sections
-        .iter()
-        .filter(|s| s.fm.draft && !drafts && !s.dir.is_empty())
-        .map(|s| s.dir.clone())
-        .collect();
+    let draft_dirs: Vec<String> =
+        content.sections.iter().filter(|s| s.fm.draft && !drafts && !s.dir.is_empty()).map(|s| s.dir.clone()).collect();
     let mut sections: Vec<Section> = Vec::new();
     for s in &content.sections {
         if is_under(&s.dir, &draft_dirs) {
@@ -35,7 +31,11 @@ pub fn sections(content: &Content, config: &Config, drafts: bool) -> (Vec<Sectio
         };
         let path = if s.dir.is_empty() { "/".to_string() } else { format!("/{}/", s.dir) };
         let title = s.fm.title.clone().unwrap_or_else(|| {
-            if s.dir.is_empty() { config.site.title.clone() } else { s.dir.rsplit('/').next().unwrap_or("").to_string() }
+            if s.dir.is_empty() {
+                config.site.title.clone()
+            } else {
+                s.dir.rsplit('/').next().unwrap_or("").to_string()
+            }
         });
         let idx = sections.len();
         if let Some(p) = parent {
@@ -112,8 +112,7 @@ pub fn items(
         let section = section_paths.get(i.section.as_str()).map(String::as_str).unwrap_or("/");
         format!("{section}{}/", i.common.slug.as_deref().unwrap_or(&i.id))
     };
-    let mut pages: HashMap<String, String> =
-        published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
+    let mut pages: HashMap<String, String> = published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
     for sec in sections.iter() {
         let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
         pages.insert(index, sec.path.clone());
@@ -139,7 +138,10 @@ pub fn items(
                 errors.push(
                     Diagnostic::new(source, format!("link to a file that does not exist: {}", b.url))
                         .at(src.body_line + b.line - 1, b.col)
-                        .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target)),
+                        .hint(format!(
+                            "content/{} is not a page of this site; fix the path or create the file",
+                            b.target
+                        )),
                 );
             }
         }
@@ -231,7 +233,12 @@ fn item(
                 stages: r
                     .stages
                     .iter()
-                    .map(|s| Stage { name: s.name.clone(), date: s.date, at: s.date.start_instant(tz), location: s.location.clone() })
+                    .map(|s| Stage {
+                        name: s.name.clone(),
+                        date: s.date,
+                        at: s.date.start_instant(tz),
+                        location: s.location.clone(),
+                    })
                     .collect(),
             })
         }

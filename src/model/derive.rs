@@ -20,12 +20,8 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         .collect();
     let by_source: HashMap<&std::path::Path, &crate::content::ItemSrc> =
         content.items.iter().map(|i| (i.source.as_path(), i)).collect();
-    let all_partner_ids: Vec<&str> = content
-        .items
-        .iter()
-        .filter(|i| matches!(i.fm, ItemFm::Partner(_)))
-        .map(|i| i.id.as_str())
-        .collect();
+    let all_partner_ids: Vec<&str> =
+        content.items.iter().filter(|i| matches!(i.fm, ItemFm::Partner(_))).map(|i| i.id.as_str()).collect();
     let mut found: Vec<Sponsorship> = Vec::new();
     for (n, item) in items.iter().enumerate() {
         let Some(src) = by_source.get(item.source.as_path()) else { continue };
@@ -40,9 +36,16 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         };
         for s in &fm.sponsors {
             match partners.get(s.partner.as_str()) {
-                Some(&p) => found.push(Sponsorship { partner: p, activity: n, amount: s.amount, goods: s.goods.clone() }),
+                Some(&p) => {
+                    found.push(Sponsorship { partner: p, activity: n, amount: s.amount, goods: s.goods.clone() })
+                }
                 None => {
-                    let occurrence = fm.sponsors.iter().take_while(|x| !std::ptr::eq(*x, s)).filter(|x| x.partner == s.partner).count();
+                    let occurrence = fm
+                        .sponsors
+                        .iter()
+                        .take_while(|x| !std::ptr::eq(*x, s))
+                        .filter(|x| x.partner == s.partner)
+                        .count();
                     let needle = format!("\"{}\"", s.partner);
                     if all_partner_ids.contains(&s.partner.as_str()) {
                         errors.push(
@@ -51,7 +54,11 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
                         );
                         continue;
                     }
-                    let d = tsrc.at_text(&needle, occurrence, format!("unknown sponsor `{}`: no partner has this id", s.partner));
+                    let d = tsrc.at_text(
+                        &needle,
+                        occurrence,
+                        format!("unknown sponsor `{}`: no partner has this id", s.partner),
+                    );
                     let hint = {
                         match did_you_mean(&s.partner, partners.keys().copied()) {
                             Some(close) => format!("did you mean `{close}`? A partner's id is its file name in content/partners/ without .md"),
@@ -99,10 +106,7 @@ pub fn sort_sections(sections: &mut [Section], items: &[Item]) {
 pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
     let da = a.date.map(|d| d.start());
     let db = b.date.map(|d| d.start());
-    db.cmp(&da)
-        .then(a.weight.cmp(&b.weight))
-        .then_with(|| a.title.cmp(&b.title))
-        .then_with(|| a.source.cmp(&b.source))
+    db.cmp(&da).then(a.weight.cmp(&b.weight)).then_with(|| a.title.cmp(&b.title)).then_with(|| a.source.cmp(&b.source))
 }
 
 /// Tags by slug, each with its items in list order.

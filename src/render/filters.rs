@@ -13,7 +13,8 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
     env.add_filter("date", move |v: Value| date_filter(&v, zh, false));
     env.add_filter("datetime", move |v: Value| date_filter(&v, zh, true));
     env.add_filter("money", |v: Value| -> Result<String, Error> {
-        let n = i64::try_from(v.clone()).map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("money expects a whole number, got {v}")))?;
+        let n = i64::try_from(v.clone())
+            .map_err(|_| Error::new(ErrorKind::InvalidOperation, format!("money expects a whole number, got {v}")))?;
         Ok(group_thousands(n))
     });
     let base = Arc::new(config.clone());
@@ -27,7 +28,9 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
         strings.get(&key).cloned().ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
-                format!("no UI string `{key}` for language {lang}; add `{key} = \"...\"` to the theme's i18n/{lang}.toml"),
+                format!(
+                    "no UI string `{key}` for language {lang}; add `{key} = \"...\"` to the theme's i18n/{lang}.toml"
+                ),
             )
         })
     });
@@ -48,7 +51,12 @@ const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Au
 
 /// `2018-09-16` -> `2018年9月16日` (zh) or `Sep 16, 2018`; with `time`, the time of day too.
 pub fn format_date(iso: &str, zh: bool, time: bool) -> Result<String, Error> {
-    let bad = || Error::new(ErrorKind::InvalidOperation, format!("`{iso}` is not a date (expected 2018-09-16 or 2018-09-16T19:00:00)"));
+    let bad = || {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{iso}` is not a date (expected 2018-09-16 or 2018-09-16T19:00:00)"),
+        )
+    };
     let num = |s: Option<&str>| s.and_then(|x| x.parse::<u32>().ok()).ok_or_else(bad);
     let y = num(iso.get(0..4))?;
     let m = num(iso.get(5..7))?;
@@ -69,7 +77,7 @@ pub fn group_thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -25,7 +25,11 @@ pub use filters::format_date;
 enum Job {
     Item(usize),
     /// A section's list page (`page` is 1-based).
-    Section { section: usize, page: usize, pages: usize },
+    Section {
+        section: usize,
+        page: usize,
+        pages: usize,
+    },
     Tags,
     Tag(usize),
     Years,
@@ -46,8 +50,10 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(results.len());
     // One template mistake breaks every page using it: report it once, with a count.
-    let mut seen: std::collections::BTreeMap<(std::path::PathBuf, Option<crate::diagnostic::Pos>, String), (Diagnostic, usize)> =
-        Default::default();
+    let mut seen: std::collections::BTreeMap<
+        (std::path::PathBuf, Option<crate::diagnostic::Pos>, String),
+        (Diagnostic, usize),
+    > = Default::default();
     for r in results {
         match r {
             Ok(f) => files.push(f),
@@ -60,7 +66,10 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
         let d = if count > 1 {
             let hint = d.hint.clone().unwrap_or_default();
             let others = count - 1;
-            d.hint(format!("{hint} (the same error occurred on {others} other page{})", if others == 1 { "" } else { "s" }))
+            d.hint(format!(
+                "{hint} (the same error occurred on {others} other page{})",
+                if others == 1 { "" } else { "s" }
+            ))
         } else {
             d
         };
@@ -105,15 +114,17 @@ fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'sta
     let mut inner: Option<&dyn std::error::Error> = Some(e);
     let mut deepest = e;
     while let Some(err) = inner {
-        if let Some(m) = err.downcast_ref::<minijinja::Error>() {
-            if m.name().is_some() {
-                deepest = m;
-            }
+        if let Some(m) = err.downcast_ref::<minijinja::Error>()
+            && m.name().is_some()
+        {
+            deepest = m;
         }
         inner = err.source();
     }
     let file = deepest.name().and_then(|n| theme.templates.get(n));
-    let path = file.map(|f| f.path.clone()).unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
+    let path = file
+        .map(|f| f.path.clone())
+        .unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
     let detail = match deepest.kind() {
         minijinja::ErrorKind::OutOfFuel => {
             "the template did too much work (an endless or enormous loop?) and was stopped".to_string()
@@ -230,15 +241,30 @@ impl Globals<'_> {
                     s.source.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| format!("content/{}", s.dir)),
                 )
             }
-            Job::Tags => ("tags.html".into(), "tags/index.html".into(), context! { current_path => "/tags/" }, "the tag list".into()),
+            Job::Tags => (
+                "tags.html".into(),
+                "tags/index.html".into(),
+                context! { current_path => "/tags/" },
+                "the tag list".into(),
+            ),
             Job::Tag(n) => {
                 let t = &site.tags[*n];
                 let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
                 let path = format!("/tags/{}/", t.slug);
                 let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
-                ("tag.html".into(), out_file(&path), context! { tag => tag, current_path => path }, format!("tag `{}`", t.name))
+                (
+                    "tag.html".into(),
+                    out_file(&path),
+                    context! { tag => tag, current_path => path },
+                    format!("tag `{}`", t.name),
+                )
             }
-            Job::Years => ("years.html".into(), "years/index.html".into(), context! { current_path => "/years/" }, "the year list".into()),
+            Job::Years => (
+                "years.html".into(),
+                "years/index.html".into(),
+                context! { current_path => "/years/" },
+                "the year list".into(),
+            ),
             Job::Year(n) => {
                 let y = &site.years[*n];
                 let (slug, url) = views::year_ref(config, y.start_year);
@@ -248,13 +274,23 @@ impl Globals<'_> {
                     label => slug.clone(), slug => slug, url => url, start => y.start_year,
                     items => list, figures => ser(&y.figures),
                 };
-                ("year.html".into(), out_file(&path), context! { year => year, current_path => path }, format!("academic year {}", y.start_year))
+                (
+                    "year.html".into(),
+                    out_file(&path),
+                    context! { year => year, current_path => path },
+                    format!("academic year {}", y.start_year),
+                )
             }
-            Job::NotFound => ("404.html".into(), "404.html".into(), context! { current_path => "/404.html" }, "the 404 page".into()),
+            Job::NotFound => {
+                ("404.html".into(), "404.html".into(), context! { current_path => "/404.html" }, "the 404 page".into())
+            }
         };
         let tmpl = self.env.get_template(&template).map_err(|_| {
             Diagnostic::new(
-                format!("themes/{}/templates/{template}", self.theme.chain.first().map(String::as_str).unwrap_or("default")),
+                format!(
+                    "themes/{}/templates/{template}",
+                    self.theme.chain.first().map(String::as_str).unwrap_or("default")
+                ),
                 format!("template `{template}` not found (needed for {what})"),
             )
             .hint(format!("add it to the theme (themes searched: {})", self.theme.chain.join(" -> ")))

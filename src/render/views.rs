@@ -178,18 +178,19 @@ pub fn items(site: &Site, config: &Config) -> Vec<Value> {
             neighbours[n] = (newer, older);
         }
     }
-    site.items
-        .par_iter()
-        .enumerate()
-        .map(|(n, item)| ser(item_view(site, config, item, neighbours[n])))
-        .collect()
+    site.items.par_iter().enumerate().map(|(n, item)| ser(item_view(site, config, item, neighbours[n]))).collect()
 }
 
 fn link<'a>(site: &'a Site, config: &Config, n: Option<usize>) -> Option<LinkView<'a>> {
     n.map(|n| LinkView { title: &site.items[n].title, url: config.url(&site.items[n].path) })
 }
 
-fn item_view<'a>(site: &'a Site, config: &'a Config, item: &'a Item, (newer, older): (Option<usize>, Option<usize>)) -> ItemView<'a> {
+fn item_view<'a>(
+    site: &'a Site,
+    config: &'a Config,
+    item: &'a Item,
+    (newer, older): (Option<usize>, Option<usize>),
+) -> ItemView<'a> {
     let tz = &config.tz;
     let data = match &item.data {
         ItemData::Activity(a) => KindView::Activity {
@@ -259,7 +260,12 @@ fn item_view<'a>(site: &'a Site, config: &'a Config, item: &'a Item, (newer, old
             stages: r
                 .stages
                 .iter()
-                .map(|s| StageView { name: &s.name, date: s.date.iso(), at: rfc3339(s.at, tz), location: s.location.as_deref() })
+                .map(|s| StageView {
+                    name: &s.name,
+                    date: s.date.iso(),
+                    at: rfc3339(s.at, tz),
+                    location: s.location.as_deref(),
+                })
                 .collect(),
         },
         ItemData::Page => KindView::Page {},
