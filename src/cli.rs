@@ -77,6 +77,11 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let start = Instant::now();
     match pipeline::build(&opts) {
         Ok(built) => {
+            if std::env::var_os("LIAISON_TIMINGS").is_some() {
+                for (stage, d) in &built.stages {
+                    let _ = writeln!(err, "{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+                }
+            }
             let _ = writeln!(
                 out,
                 "Built {} pages ({} files) in {} ms -> {}",

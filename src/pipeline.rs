@@ -42,6 +42,8 @@ pub struct Built {
     pub site: Site,
     pub output: Output,
     pub elapsed: Duration,
+    /// Time spent in each stage, in order, for `LIAISON_TIMINGS=1`.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 impl Built {
@@ -63,6 +65,12 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
             root.display()
         )));
     }
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut mark = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let config = Config::load(root, opts.base_url.as_deref()).map_err(BuildError::Content)?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz).map_err(BuildError::Usage)?;
@@ -81,10 +89,13 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
             return Err(BuildError::Content(all.sorted()));
         }
     };
+    mark("config, theme and content");
     let site = model::build(content, &config, &ModelOptions { drafts: opts.drafts, now })
         .map_err(|e| BuildError::Content(e.sorted()))?;
+    mark("model");
     let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
-    Ok(Built { site, output, elapsed: start.elapsed() })
+    mark("render");
+    Ok(Built { site, output, elapsed: start.elapsed(), stages })
 }
 
 /// `liaison build`: builds and writes the output folder atomically.
@@ -92,7 +103,8 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(|d| BuildError::Usage(d.to_string()))?;
     let mut built = build_site(opts)?;
+    let lap = Instant::now();
     output::write_site(&out, &built.output).map_err(|d| BuildError::Content(d.into()))?;
-    built.elapsed = built.elapsed.max(Duration::from_micros(1));
+    built.stages.push(("write", lap.elapsed()));
     Ok(built)
 }

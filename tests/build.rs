@@ -312,3 +312,23 @@ fn out_flag_writes_elsewhere() {
     assert!(target.join("index.html").exists());
     assert!(!site.public().exists());
 }
+
+#[test]
+fn section_kind_from_index_overrides_the_folder_name() {
+    let site = Site::fixture("basic");
+    site.write("content/events/_index.md", "+++\ntitle = \"活动（旧）\"\nkind = \"activities\"\n+++\n");
+    site.write(
+        "content/events/old.md",
+        "+++\ntitle = \"旧活动\"\ndate = 2018-11-01\nsponsors = [{ partner = \"bank\", amount = 100 }]\n+++\n",
+    );
+    site.build(&[]);
+    assert_eq!(site.page("events/index.html").attr("#title", "data-template"), "activities");
+    assert_eq!(site.page("partners/bank/index.html").attr("#total", "data-cash"), "5100");
+}
+
+#[test]
+fn folders_without_items_are_plain_files_not_sections() {
+    let site = built();
+    assert!(!site.public().join("images/index.html").exists());
+    assert!(site.public().join("images/bank.svg").exists());
+}
