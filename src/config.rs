@@ -35,6 +35,7 @@ pub struct SiteToml {
     pub paginate: usize,
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
+
     #[serde(default)]
     pub extra: toml::Table,
 }
@@ -182,7 +183,9 @@ impl Config {
 
     /// The absolute URL of a site path such as `/activities/` (honours a base sub-path).
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.base_url.trim_end_matches('/'), self.url(path))
+        // `base_url` is always origin + `base_path` (see `split_base_url`).
+        let origin = self.base_url.strip_suffix(self.base_path.as_str()).unwrap_or(&self.base_url);
+        format!("{origin}{}", self.url(path))
     }
 
     /// The URL of a site path as used in links: `/activities/` under base path `/wailian/`
@@ -199,18 +202,27 @@ impl Config {
     }
 }
 
+/// Splits a base URL into (the normalised base URL, its path): the base is always the origin
+/// followed by the path, which starts and ends with `/`.
 fn split_base_url(url: &str) -> Option<(String, String)> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
-    if rest.is_empty() || rest.starts_with('/') {
+    let scheme_len = if url.starts_with("https://") {
+        8
+    } else if url.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    let rest = &url[scheme_len..];
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
         return None;
     }
-    let path = match rest.find('/') {
-        Some(i) => &rest[i..],
-        None => "/",
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
     };
-    let path = format!("/{}/", path.trim_matches('/')).replace("//", "/");
-    let base = format!("{}/", url.trim_end_matches('/'));
-    Some((base, path))
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let path = if segments.is_empty() { "/".to_string() } else { format!("/{}/", segments.join("/")) };
+    Some((format!("{}{host}{path}", &url[..scheme_len]), path))
 }
 
 fn parse_month_day(s: &str) -> Option<(i8, i8)> {
@@ -231,6 +243,16 @@ mod tests {
         );
         assert_eq!(split_base_url("https://x.edu.cn"), Some(("https://x.edu.cn/".into(), "/".into())));
         assert_eq!(split_base_url("ftp://x"), None);
+    }
+
+    #[test]
+    fn permalinks_keep_the_sub_path_once() {
+        let site: SiteToml = toml::from_str("title = \"t\"\nbase_url = \"https://x.edu.cn/wailian/\"").unwrap();
+        let text = "";
+        let src = TomlSource { path: Path::new("site.toml"), file: text, text, first_line: 1, what: "site.toml" };
+        let c = Config::check(site, &src).unwrap();
+        assert_eq!(c.permalink("/activities/a/"), "https://x.edu.cn/wailian/activities/a/");
+        assert_eq!(c.url("/activities/a/"), "/wailian/activities/a/");
     }
 
     #[test]

@@ -344,7 +344,8 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
         })
         .collect();
     let totals = crate::model::figures(site.items.iter());
-    let section_map: Value = site.sections.iter().zip(sections).map(|(sec, v)| (sec.dir.clone(), v.clone())).collect();
+    let section_map: std::collections::BTreeMap<String, Value> =
+        site.sections.iter().zip(sections).map(|(sec, v)| (sec.dir.clone(), v.clone())).collect();
     context! {
         title => &s.title,
         description => &s.description,
@@ -356,7 +357,7 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
         menu => menu,
         tiers => tiers,
         extra => ser(table_to_json(&s.extra)),
-        sections => section_map,
+        sections => Value::from(section_map),
         activities => activities,
         partners => partners,
         rounds => rounds,
