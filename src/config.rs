@@ -35,6 +35,8 @@ pub struct SiteToml {
     pub paginate: usize,
     #[serde(default)]
     pub languages: BTreeMap<String, LanguageConfig>,
+    #[serde(default)]
+    pub atom: AtomConfig,
 
     #[serde(default)]
     pub extra: toml::Table,
@@ -85,6 +87,38 @@ impl Default for AcademicYearConfig {
 
 fn default_starts() -> String {
     "09-01".into()
+}
+
+/// `[atom]`: the feed of activities and recruitment announcements.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AtomConfig {
+    /// `"summary"` (default) or `"full"`: what each entry carries.
+    #[serde(default = "default_atom_content")]
+    pub content: AtomContent,
+    /// The newest entries to include (default 50).
+    #[serde(default = "default_atom_entries")]
+    pub entries: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AtomContent {
+    Summary,
+    Full,
+}
+
+impl Default for AtomConfig {
+    fn default() -> Self {
+        AtomConfig { content: default_atom_content(), entries: default_atom_entries() }
+    }
+}
+
+fn default_atom_content() -> AtomContent {
+    AtomContent::Summary
+}
+fn default_atom_entries() -> usize {
+    50
 }
 
 /// Another language of the site (`[languages.en]`): its own title and description.

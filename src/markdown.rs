@@ -87,7 +87,8 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
                     block.literal = stripped;
                 }
             }
-            NodeValue::Text(t) => text.push_str(t),
+            // Image descriptions are not part of the readable text (summaries, counts, search).
+            NodeValue::Text(t) if !in_image(node) => text.push_str(t),
             NodeValue::Code(c) => text.push_str(&c.literal),
             NodeValue::CodeBlock(c) => {
                 text.push('\n');
@@ -105,6 +106,10 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
     // Writing to a String cannot fail.
     let _ = format_html(root, options, &mut html);
     (Rendered { html, text: text.trim().to_string() }, bad)
+}
+
+fn in_image<'a>(node: &'a comrak::nodes::AstNode<'a>) -> bool {
+    node.ancestors().skip(1).any(|a| matches!(a.data().value, NodeValue::Image(_)))
 }
 
 /// `None` for links left alone (absolute, external, fragment-only); otherwise the new URL, or

@@ -96,9 +96,104 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// How the search tokenizer sees a character. The ranges are plain code-point ranges so the
+/// browser's tokenizer (`themes/default/static/search.js`) can use exactly the same ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Cjk,
+    Word,
+    Separator,
+}
+
+fn char_class(c: char) -> CharClass {
+    let u = c as u32;
+    match u {
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F => {
+            CharClass::Cjk
+        }
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A => CharClass::Word,
+        0xC0..=0x24F if u != 0xD7 && u != 0xF7 => CharClass::Word,
+        0x370..=0x4FF => CharClass::Word, // Greek and Cyrillic
+        _ => CharClass::Separator,
+    }
+}
+
+/// Splits text into search tokens: lower-cased words of two or more letters or digits (Unicode
+/// lower-casing of the whole word, as `toLowerCase` does in the browser), and for each run of CJK characters its overlapping
+/// two-character pairs, or the character itself when the run is one character long. Queries
+/// and the index are split by this same function (and its JavaScript twin), so they always
+/// agree.
+pub fn tokenize(text: &str) -> Vec<String> {
+    tokens(text, false)
+}
+
+/// [`tokenize`] plus every single CJK character, so that one-character queries find pages.
+pub fn index_tokens(text: &str) -> Vec<String> {
+    tokens(text, true)
+}
+
+fn tokens(text: &str, with_unigrams: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    let mut class = CharClass::Separator;
+    let flush = |run: &mut Vec<char>, class: CharClass, out: &mut Vec<String>| {
+        match class {
+            CharClass::Word if run.len() >= 2 => out.push(run.iter().collect::<String>().to_lowercase()),
+            CharClass::Cjk if run.len() == 1 => out.push(run[0].to_string()),
+            CharClass::Cjk => {
+                for pair in run.windows(2) {
+                    out.push(pair.iter().collect());
+                }
+                if with_unigrams {
+                    out.extend(run.iter().map(|c| c.to_string()));
+                }
+            }
+            _ => {}
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        let k = char_class(c);
+        if k != class {
+            flush(&mut run, class, &mut out);
+            class = k;
+        }
+        if k != CharClass::Separator {
+            run.push(c);
+        }
+    }
+    flush(&mut run, class, &mut out);
+    out
+}
+
+/// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokens_of_chinese_and_english() {
+        assert_eq!(tokenize("外联部 Sponsorship 2018"), ["外联", "联部", "sponsorship", "2018"]);
+        assert_eq!(tokenize("赞"), ["赞"]);
+        assert_eq!(tokenize("a 赞助，商"), ["赞助", "商"]);
+        assert_eq!(index_tokens("赞助"), ["赞助", "赞", "助"]);
+        assert_eq!(tokenize("Café ÉTÉ ΟΔΟΣ"), ["café", "été", "οδος"]);
+    }
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(fnv1a(""), 0x811c9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c292c);
+    }
 
     #[test]
     fn counts_chinese_characters_as_words() {

@@ -15,7 +15,7 @@ fn closing_line_reports_pages_and_time() {
     let site = Site::fixture("basic");
     let out = site.build(&[]);
     let line = out.trim();
-    assert!(line.starts_with("Built 23 pages (26 files) in "), "{line}");
+    assert!(line.starts_with("Built 23 pages (34 files) in "), "{line}");
     assert!(line.contains(" ms -> "), "{line}");
     assert_eq!(out.lines().count(), 1);
 }

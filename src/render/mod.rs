@@ -4,7 +4,12 @@
 //! [`Output`]; it never touches the disk. Pages render in parallel with one shared minijinja
 //! environment whose templates were compiled once.
 
+mod atom;
+mod calendar;
 mod filters;
+mod jsonld;
+mod search;
+mod sitemap;
 mod views;
 
 use minijinja::{Environment, Value, context};
@@ -34,6 +39,7 @@ enum Job {
     Tag(usize),
     Years,
     Year(usize),
+    Search,
     NotFound,
 }
 
@@ -45,7 +51,7 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     let site_value = views::site_value(site, config, &items, &sections);
     let globals = Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value };
 
-    let jobs = jobs(site, config);
+    let jobs = jobs(site, config, theme);
     let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| globals.render(job)).collect();
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(results.len());
@@ -75,6 +81,7 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
         };
         errors.push(d);
     }
+    files.extend(extra_files(site, config, &jobs));
     let mut copies: Vec<CopiedFile> =
         theme.statics.iter().map(|(path, from)| CopiedFile { path: path.clone(), from: from.clone() }).collect();
     copies.extend(site.assets.iter().map(|a| CopiedFile { path: a.content_path.clone(), from: a.path.clone() }));
@@ -141,7 +148,7 @@ fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'sta
     )
 }
 
-fn jobs(site: &Site, config: &Config) -> Vec<Job> {
+fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
     for (n, s) in site.sections.iter().enumerate() {
         let per = s.paginate.unwrap_or(config.site.paginate).max(1);
@@ -156,8 +163,53 @@ fn jobs(site: &Site, config: &Config) -> Vec<Job> {
         jobs.push(Job::Years);
         jobs.extend((0..site.years.len()).map(Job::Year));
     }
+    // The search index is always built; the page only when the theme has one.
+    if theme.templates.contains_key("search.html") {
+        jobs.push(Job::Search);
+    }
     jobs.push(Job::NotFound);
     jobs
+}
+
+/// The sitemap entry of a page job (the 404 and search pages are not listed).
+fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
+    let day = |w: Option<crate::when::When>| w.map(|w| w.date().to_string());
+    Some(match job {
+        Job::Item(n) => {
+            let i = &site.items[*n];
+            sitemap::Entry { path: i.path.clone(), lastmod: day(i.updated.or(i.date)) }
+        }
+        Job::Section { section, page, .. } => {
+            sitemap::Entry { path: page_path(&site.sections[*section].path, *page), lastmod: None }
+        }
+        Job::Tags => sitemap::Entry { path: "/tags/".into(), lastmod: None },
+        Job::Tag(n) => sitemap::Entry { path: format!("/tags/{}/", site.tags[*n].slug), lastmod: None },
+        Job::Years => sitemap::Entry { path: "/years/".into(), lastmod: None },
+        Job::Year(n) => {
+            let y = site.years[*n].start_year;
+            sitemap::Entry { path: format!("/years/{}-{}/", y, y + 1), lastmod: None }
+        }
+        Job::Search | Job::NotFound => return None,
+    })
+}
+
+/// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index.
+fn extra_files(site: &Site, config: &Config, jobs: &[Job]) -> Vec<OutputFile> {
+    let mut files = vec![
+        OutputFile { path: "atom.xml".into(), bytes: atom::render(site, config).into_bytes() },
+        OutputFile { path: "calendar.ics".into(), bytes: calendar::site_calendar(site, config).into_bytes() },
+        OutputFile { path: "robots.txt".into(), bytes: sitemap::robots(config).into_bytes() },
+    ];
+    for item in &site.items {
+        if let crate::model::ItemData::Round(r) = &item.data {
+            let path = format!("{}calendar.ics", item.path.trim_start_matches('/'));
+            files.push(OutputFile { path, bytes: calendar::round_calendar(item, r, config).into_bytes() });
+        }
+    }
+    let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
+    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap::render(&entries, config).into_bytes() });
+    files.extend(search::index(site, config));
+    files
 }
 
 struct Globals<'a> {
@@ -281,6 +333,12 @@ impl Globals<'_> {
                     format!("academic year {}", y.start_year),
                 )
             }
+            Job::Search => (
+                "search.html".into(),
+                "search/index.html".into(),
+                context! { current_path => "/search/" },
+                "the search page".into(),
+            ),
             Job::NotFound => {
                 ("404.html".into(), "404.html".into(), context! { current_path => "/404.html" }, "the 404 page".into())
             }

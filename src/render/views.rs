@@ -101,6 +101,7 @@ enum KindView<'a> {
         apply: Option<&'a str>,
         positions: &'a [crate::content::fields::PositionFm],
         stages: Vec<StageView<'a>>,
+        calendar_url: String,
     },
     Page {},
 }
@@ -135,6 +136,7 @@ struct ItemView<'a> {
     semester: Option<Semester>,
     newer: Option<LinkView<'a>>,
     older: Option<LinkView<'a>>,
+    json_ld: Option<Value>,
     #[serde(flatten)]
     data: KindView<'a>,
 }
@@ -267,6 +269,7 @@ fn item_view<'a>(
                     location: s.location.as_deref(),
                 })
                 .collect(),
+            calendar_url: config.url(&format!("{}calendar.ics", item.path)),
         },
         ItemData::Page => KindView::Page {},
     };
@@ -304,6 +307,8 @@ fn item_view<'a>(
         semester: item.academic.map(|a| a.semester),
         newer: link(site, config, newer),
         older: link(site, config, older),
+        json_ld: super::jsonld::item(site, item, config)
+            .map(|v| Value::from_safe_string(super::jsonld::script_text(&v))),
         data,
     }
 }
@@ -365,6 +370,14 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
         tags => tags,
         years => years,
         totals => ser(&totals),
+        json_ld => Value::from_safe_string(super::jsonld::script_text(&{
+            let mut org = super::jsonld::department(config);
+            org["@context"] = serde_json::json!("https://schema.org");
+            org
+        })),
+        atom_url => config.url("/atom.xml"),
+        calendar_url => config.url("/calendar.ics"),
+        search_url => config.url("/search/"),
     }
 }
 

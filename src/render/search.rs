@@ -1,0 +1,101 @@
+//! The static search index: `search/meta.json`, token shards `search/t-<n>.json` and document
+//! chunks `search/d-<n>.json`, read by the theme's `search.js` in the visitor's browser.
+//!
+//! Tokens come from [`crate::text::index_tokens`]; the browser splits queries with a JavaScript
+//! twin of the same function (kept equal by a test that runs both). A token's shard is
+//! `fnv1a(token) % shards`, with enough shards that each stays near 500 KB, so a query on a
+//! 10,000-page site loads only the shards of its own tokens and the chunks of its hits.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::json;
+
+use crate::config::Config;
+use crate::model::{ItemData, Site};
+use crate::output::OutputFile;
+use crate::text::{fnv1a, index_tokens};
+
+/// Documents per chunk file.
+pub const CHUNK: usize = 200;
+/// Target size of a token shard, in bytes.
+const SHARD_BYTES: usize = 500 * 1024;
+/// Characters of each page's text kept for excerpts and indexed.
+const TEXT_CHARS: usize = 4000;
+
+fn kind(data: &ItemData) -> &'static str {
+    match data {
+        ItemData::Activity(_) => "activity",
+        ItemData::Partner(_) => "partner",
+        ItemData::Round(_) => "round",
+        ItemData::Page => "page",
+    }
+}
+
+/// The index files of `site`.
+pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
+    let mut items: Vec<usize> = (0..site.items.len()).collect();
+    items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
+    let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut docs = Vec::with_capacity(items.len());
+    for (doc, &n) in items.iter().enumerate() {
+        let item = &site.items[n];
+        let text: String = item.text.chars().take(TEXT_CHARS).collect();
+        let mut extra = vec![item.title.clone(), item.summary.clone(), item.tags.join(" ")];
+        match &item.data {
+            ItemData::Activity(a) => {
+                extra.extend(a.location.clone());
+                extra.extend(a.sponsors.iter().filter_map(|s| match &site.items[s.partner].data {
+                    ItemData::Partner(p) => Some(p.name.clone()),
+                    _ => None,
+                }));
+            }
+            ItemData::Partner(p) => {
+                extra.push(p.name.clone());
+                extra.extend(p.category.clone());
+                extra.extend(p.description.clone());
+            }
+            ItemData::Round(r) => {
+                extra.extend(r.audience.clone());
+                extra.extend(r.positions.iter().map(|p| p.name.clone()));
+            }
+            ItemData::Page => {}
+        }
+        let all = format!("{}\n{}", extra.join("\n"), text);
+        let unique: BTreeSet<String> = index_tokens(&all).into_iter().collect();
+        for t in unique {
+            postings.entry(t).or_default().push(doc as u32);
+        }
+        docs.push(json!([
+            config.url(&item.path),
+            item.title,
+            kind(&item.data),
+            item.date.map(|d| d.date().to_string()).unwrap_or_default(),
+            item.summary,
+            text,
+        ]));
+    }
+    let estimate: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
+    let shards = estimate.div_ceil(SHARD_BYTES).max(1).next_power_of_two();
+    let mut split: Vec<BTreeMap<&str, &Vec<u32>>> = vec![BTreeMap::new(); shards];
+    for (t, d) in &postings {
+        split[(fnv1a(t) as usize) % shards].insert(t, d);
+    }
+    let mut files = Vec::new();
+    for (i, shard) in split.iter().enumerate() {
+        files.push(OutputFile { path: format!("search/t-{i}.json"), bytes: to_bytes(&json!(shard)) });
+    }
+    let chunks = docs.chunks(CHUNK).count().max(1);
+    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+        files.push(OutputFile { path: format!("search/d-{i}.json"), bytes: to_bytes(&json!(chunk)) });
+    }
+    if docs.is_empty() {
+        files.push(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec() });
+    }
+    let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
+    files.push(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta) });
+    files
+}
+
+fn to_bytes(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
+}
