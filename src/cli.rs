@@ -26,6 +26,22 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (public/ by default).
     Build(BuildArgs),
+    /// Build, then rebuild on every change under content/, themes/ and site.toml (Ctrl-C stops).
+    Watch(BuildArgs),
+    /// Build, watch, and serve the site on 127.0.0.1 with live reload in the browser.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Address to listen on (127.0.0.1 keeps the preview on this computer).
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Port to listen on; the next free one is used when it is taken.
+    #[arg(long, default_value_t = 1818)]
+    port: u16,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +86,85 @@ where
     };
     match cli.command {
         Command::Build(args) => build(args.options(), out, err),
+        Command::Watch(args) => watch(args.options(), out, err),
+        Command::Serve(args) => serve(args, out, err),
+    }
+}
+
+fn usage_or_content(e: BuildError, err: &mut dyn Write) -> i32 {
+    match e {
+        BuildError::Usage(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            2
+        }
+        BuildError::Content(diags) => {
+            for d in &diags.0 {
+                let _ = writeln!(err, "{}\n", d.render());
+            }
+            1
+        }
+    }
+}
+
+fn watch(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let rebuilder = match crate::watch::Rebuilder::new(opts) {
+        Ok(r) => r,
+        Err(e) => return usage_or_content(e, err),
+    };
+    match crate::watch::run(rebuilder, out, &|_| {}) {
+        Ok(()) => 0,
+        Err(e) => usage_or_content(e, err),
+    }
+}
+
+fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let listener = match crate::serve::bind(args.bind, args.port) {
+        Ok(l) => l,
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot listen on {}:{}: {e}", args.bind, args.port);
+            return 2;
+        }
+    };
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(args.port);
+    let host = if args.bind.is_unspecified() { "127.0.0.1".to_string() } else { args.bind.to_string() };
+    let host = if host.contains(':') { format!("[{host}]") } else { host };
+    let local = format!("http://{host}:{port}/");
+    let mut opts = args.build.options();
+    if opts.base_url.is_none() {
+        opts.base_url = Some(local.clone());
+    }
+    // The preview never overwrites public/: a site built for http://127.0.0.1 must not be
+    // published by mistake.
+    if opts.out.is_none() {
+        opts.out = Some(opts.root.join(".liaison").join("serve"));
+    }
+    let mut rebuilder = match crate::watch::Rebuilder::new(opts) {
+        Ok(r) => r,
+        Err(e) => return usage_or_content(e, err),
+    };
+    let out_dir = rebuilder.out_dir().to_path_buf();
+    let (events, _) = tokio::sync::broadcast::channel(16);
+    if let Err(e) = crate::watch::first_build(&mut rebuilder, out, &|_| {}) {
+        return usage_or_content(e, err);
+    }
+    let _ = writeln!(out, "Serving {} at {local} (live reload on, Ctrl-C to stop)", out_dir.display());
+    let _ = out.flush();
+    let sender = events.clone();
+    std::thread::spawn(move || {
+        let notify = move |e| {
+            let _ = sender.send(e);
+        };
+        if let Err(e) = crate::watch::watch_changes(rebuilder, &mut std::io::stdout(), &notify) {
+            // The server goes on serving the last good build; say why previews stopped updating.
+            usage_or_content(e, &mut std::io::stderr());
+        }
+    });
+    match crate::serve::run(listener, out_dir, events) {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = writeln!(err, "error: the server stopped: {e}");
+            2
+        }
     }
 }
 

@@ -17,9 +17,11 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod serve;
 pub mod text;
 pub mod theme;
 pub mod toml_errors;
+pub mod watch;
 pub mod when;
 
 pub use cli::run;

@@ -95,6 +95,90 @@ pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
+/// changed (each through a temporary file and a rename, so no reader sees half a file) and
+/// removing the files `new` no longer has. The watch loop uses it after a first full
+/// [`write_site`]; the folder then holds exactly what a clean build of the same sources writes.
+pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Diagnostic> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let fail = |p: &Path, e: io::Error| {
+        Diagnostic::new(p, format!("cannot update the output: {e}")).hint("check that the output folder is writable")
+    };
+    let old_files: BTreeMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let old_copies: BTreeMap<&str, &Path> = old.copies.iter().map(|c| (c.path.as_str(), c.from.as_path())).collect();
+    let mut stats = SyncStats::default();
+    for f in &new.files {
+        if old_files.get(f.path.as_str()) == Some(&f.bytes.as_slice()) {
+            continue;
+        }
+        let p = out.join(&f.path);
+        replace_file(&p, |tmp| fs::write(tmp, &f.bytes)).map_err(|e| fail(&p, e))?;
+        stats.written.push(f.path.clone());
+    }
+    for c in &new.copies {
+        let p = out.join(&c.path);
+        let same_source = old_copies.get(c.path.as_str()) == Some(&c.from.as_path());
+        if same_source && same_file_contents(&c.from, &p) {
+            continue;
+        }
+        replace_file(&p, |tmp| fs::copy(&c.from, tmp).map(|_| ())).map_err(|e| fail(&p, e))?;
+        stats.written.push(c.path.clone());
+    }
+    let keep: BTreeSet<&str> =
+        new.files.iter().map(|f| f.path.as_str()).chain(new.copies.iter().map(|c| c.path.as_str())).collect();
+    let gone: BTreeSet<&str> = old
+        .files
+        .iter()
+        .map(|f| f.path.as_str())
+        .chain(old.copies.iter().map(|c| c.path.as_str()))
+        .filter(|p| !keep.contains(p))
+        .collect();
+    for path in gone {
+        let p = out.join(path);
+        match fs::remove_file(&p) {
+            Ok(()) => stats.removed += 1,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(fail(&p, e)),
+        }
+        // Remove folders the deletion emptied, up to the output folder itself.
+        let mut dir = p.parent();
+        while let Some(d) = dir {
+            if d == out || fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(stats)
+}
+
+/// What [`sync_site`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncStats {
+    /// Output paths written.
+    pub written: Vec<String>,
+    pub removed: usize,
+}
+
+/// Whether the copy at `to` has the same length and bytes as `from`.
+fn same_file_contents(from: &Path, to: &Path) -> bool {
+    match (fs::metadata(from), fs::metadata(to)) {
+        (Ok(a), Ok(b)) if a.len() == b.len() => fs::read(from).ok() == fs::read(to).ok(),
+        _ => false,
+    }
+}
+
+/// Writes `path` by writing a temporary file beside it and renaming it over the old one.
+fn replace_file(path: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.liaison-tmp"));
+    write(&tmp)?;
+    fs::rename(&tmp, path)
+}
+
 fn write_tree(dir: &Path, output: &Output) -> Result<(), (PathBuf, io::Error)> {
     fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
     let mut dirs: Vec<PathBuf> = output
@@ -131,6 +215,20 @@ mod tests {
         assert!(check_out_dir(dir.path(), &dir.path().join("content")).is_err());
         assert!(check_out_dir(dir.path(), Path::new("/")).is_err());
         assert!(check_out_dir(dir.path(), &dir.path().join("public")).is_ok());
+    }
+
+    #[test]
+    fn sync_writes_only_changes_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().to_vec() };
+        let old = Output { files: vec![file("a/index.html", "a"), file("b/c/index.html", "b")], copies: vec![] };
+        write_site(&out, &old).unwrap();
+        let new = Output { files: vec![file("a/index.html", "a"), file("d/index.html", "d")], copies: vec![] };
+        let stats = sync_site(&out, &old, &new).unwrap();
+        assert_eq!(stats, SyncStats { written: vec!["d/index.html".into()], removed: 1 });
+        assert!(!out.join("b").exists(), "emptied folders are removed");
+        assert_eq!(fs::read_to_string(out.join("d/index.html")).unwrap(), "d");
     }
 
     #[test]

@@ -54,6 +54,11 @@ impl Built {
 
 /// Runs every stage up to rendering; writes nothing.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
+    build_site_cached(opts, &mut content::Cache::default())
+}
+
+/// [`build_site`], re-reading only the content files that changed since `cache` was filled.
+pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Built, BuildError> {
     let start = Instant::now();
     let root: &Path = &opts.root;
     if !root.is_dir() {
@@ -75,7 +80,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz).map_err(BuildError::Usage)?;
     let theme = theme::load(root, &config.site.theme, &config.site.language);
-    let content = content::load(root, &config);
+    let content = content::load_cached(root, &config, cache);
     let (theme, content) = match (theme, content) {
         (Ok(t), Ok(c)) => (t, c),
         (t, c) => {

@@ -71,8 +71,33 @@ pub struct Content {
     pub assets: Vec<Asset>,
 }
 
+/// Items already read, so a rebuild in watch mode re-reads only the files that changed. An entry
+/// is reused only when the file's length and modification time, and the kind and section it was
+/// read for, are all unchanged; the watch loop empties the cache when `site.toml` changes.
+#[derive(Debug, Default)]
+pub struct Cache {
+    items: std::collections::HashMap<PathBuf, (Stamp, Kind, String, ItemSrc)>,
+    /// Files read (not reused) by the last load, for tests and messages.
+    pub last_reads: usize,
+}
+
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// One item's load: the result, the file's stamp, the kind it was read as, whether it was read.
+type Loaded = (Result<ItemSrc, Diagnostics>, Option<Stamp>, Kind, bool);
+
+fn stamp(path: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()))
+}
+
 /// Reads `root/content` and checks every file on its own. All problems are reported together.
 pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
+    load_cached(root, config, &mut Cache::default())
+}
+
+/// [`load`], reusing items of `cache` whose files did not change, and refreshing the cache.
+pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Content, Diagnostics> {
     let found = walk::walk(root)?;
     let mut errors = Diagnostics::default();
 
@@ -84,22 +109,41 @@ pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
         }
     }
 
-    let results: Vec<Result<ItemSrc, Diagnostics>> = found
+    let shared: &Cache = cache;
+    let results: Vec<Loaded> = found
         .items
         .par_iter()
         .map(|file| {
             let section = walk::section_of(&file.dir_for_section, &found.section_dirs);
             let kind = sections.iter().find(|s| s.dir == section).map(|s| s.kind).unwrap_or(Kind::Pages);
-            load_item(root, file, section, kind, config)
+            let now = stamp(&root.join(&file.source));
+            if let Some((st, k, sec, item)) = shared.items.get(&file.source)
+                && now.as_ref() == Some(st)
+                && *k == kind
+                && sec == section
+            {
+                return (Ok(item.clone()), now, kind, false);
+            }
+            (load_item(root, file, section, kind, config), now, kind, true)
         })
         .collect();
     let mut items = Vec::new();
-    for r in results {
+    let mut fresh = std::collections::HashMap::new();
+    let mut reads = 0;
+    for (r, st, kind, read) in results {
+        reads += usize::from(read);
         match r {
-            Ok(i) => items.push(i),
+            Ok(i) => {
+                if let Some(st) = st {
+                    fresh.insert(i.source.clone(), (st, kind, i.section.clone(), i.clone()));
+                }
+                items.push(i);
+            }
             Err(e) => errors.extend(e),
         }
     }
+    cache.items = fresh;
+    cache.last_reads = reads;
     errors.into_result(Content { sections, items, assets: found.assets })
 }
 

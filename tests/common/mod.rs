@@ -1,6 +1,10 @@
 //! Helpers for the behaviour tests: fixture sites in temporary folders, the binary, HTML queries.
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod running;
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;

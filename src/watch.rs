@@ -1,0 +1,230 @@
+//! `liaison watch`: rebuild on every change, writing only what changed.
+//!
+//! The watch loop drives the same pipeline as `build` ([`pipeline::build_site_cached`]); the
+//! content cache makes it re-read only changed files, and [`output::sync_site`] writes only the
+//! outputs whose bytes changed and removes outputs whose sources are gone. The first build
+//! replaces the output folder whole, so from then on the folder always equals what a clean
+//! `liaison build` of the same files writes.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, new_debouncer};
+
+use crate::content::{Cache, is_ignored_name};
+use crate::output::{self, Output};
+use crate::pipeline::{self, BuildError, BuildOptions};
+
+/// What one (re)build did.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub pages: usize,
+    pub written: usize,
+    pub removed: usize,
+    pub elapsed: Duration,
+    /// Only stylesheets changed: a browser can swap them without reloading.
+    pub css_only: bool,
+}
+
+/// Keeps the last good output in memory and brings the output folder up to date.
+pub struct Rebuilder {
+    opts: BuildOptions,
+    out: PathBuf,
+    cache: Cache,
+    last: Option<Output>,
+}
+
+impl Rebuilder {
+    pub fn new(opts: BuildOptions) -> Result<Rebuilder, BuildError> {
+        let out = opts.out_dir();
+        output::check_out_dir(&opts.root, &out).map_err(|d| BuildError::Usage(d.to_string()))?;
+        Ok(Rebuilder { opts, out, cache: Cache::default(), last: None })
+    }
+
+    pub fn out_dir(&self) -> &Path {
+        &self.out
+    }
+
+    /// Forgets cached content (after `site.toml` changed: tiers and kinds may differ).
+    pub fn forget_content(&mut self) {
+        self.cache = Cache::default();
+    }
+
+    /// Builds and writes: the whole folder the first time, only the differences after that.
+    /// A failed build writes nothing; the last good output stays.
+    pub fn rebuild(&mut self) -> Result<Report, BuildError> {
+        let start = Instant::now();
+        let built = pipeline::build_site_cached(&self.opts, &mut self.cache)?;
+        let pages = built.pages();
+        let report = match &self.last {
+            None => {
+                output::write_site(&self.out, &built.output).map_err(|d| BuildError::Content(d.into()))?;
+                Report { pages, written: built.output.files.len() + built.output.copies.len(), ..Report::default() }
+            }
+            Some(old) => {
+                let stats =
+                    output::sync_site(&self.out, old, &built.output).map_err(|d| BuildError::Content(d.into()))?;
+                let css_only = stats.removed == 0
+                    && !stats.written.is_empty()
+                    && stats.written.iter().all(|p| p.ends_with(".css"));
+                Report { pages, written: stats.written.len(), removed: stats.removed, css_only, ..Report::default() }
+            }
+        };
+        self.last = Some(built.output);
+        Ok(Report { elapsed: start.elapsed(), ..report })
+    }
+}
+
+/// Whether a changed path matters to the site: `site.toml`, anything under `content/` or
+/// `themes/`, but not editors' temporary files or the output folder itself.
+pub fn is_relevant(root: &Path, out: &Path, path: &Path) -> bool {
+    if path.starts_with(out) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    if rel.components().any(|c| is_ignored_name(&c.as_os_str().to_string_lossy())) {
+        return false;
+    }
+    rel == Path::new("site.toml") || rel.starts_with("content") || rel.starts_with("themes")
+}
+
+/// Messages the watch loop sends to whoever listens (the dev server's live reload).
+#[derive(Debug, Clone)]
+pub enum Event {
+    Rebuilt { css_only: bool },
+    Failed(String),
+}
+
+/// Builds, then rebuilds on every relevant change until the process is stopped. Each outcome
+/// is printed to `log` and sent to `notify`.
+pub fn run(mut rebuilder: Rebuilder, log: &mut dyn std::io::Write, notify: &dyn Fn(Event)) -> Result<(), BuildError> {
+    first_build(&mut rebuilder, log, notify)?;
+    watch_changes(rebuilder, log, notify)
+}
+
+/// The first build. Content errors are reported (the loop goes on and waits for a fix); usage
+/// errors (a bad `--now`, an output folder that is refused) are returned.
+pub fn first_build(
+    rebuilder: &mut Rebuilder,
+    log: &mut dyn std::io::Write,
+    notify: &dyn Fn(Event),
+) -> Result<(), BuildError> {
+    report(rebuilder.rebuild(), "initial build", log, notify, &mut false)
+}
+
+/// Rebuilds on every relevant change until the process is stopped.
+pub fn watch_changes(
+    mut rebuilder: Rebuilder,
+    log: &mut dyn std::io::Write,
+    notify: &dyn Fn(Event),
+) -> Result<(), BuildError> {
+    let root = std::fs::canonicalize(&rebuilder.opts.root).unwrap_or_else(|_| rebuilder.opts.root.clone());
+    let out = std::fs::canonicalize(rebuilder.out_dir()).unwrap_or_else(|_| rebuilder.out_dir().to_path_buf());
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(Duration::from_millis(80), None, tx)
+        .map_err(|e| BuildError::Usage(format!("cannot watch files: {e}")))?;
+    for (p, mode) in [
+        (root.join("content"), RecursiveMode::Recursive),
+        (root.join("themes"), RecursiveMode::Recursive),
+        (root.clone(), RecursiveMode::NonRecursive),
+    ] {
+        if p.exists() {
+            debouncer.watch(&p, mode).map_err(|e| BuildError::Usage(format!("cannot watch {}: {e}", p.display())))?;
+        }
+    }
+    let _ = writeln!(log, "Watching {} for changes (Ctrl-C to stop)", root.display());
+    // After a failed build the next good one must be announced even if no file changed, so
+    // browsers drop the error overlay.
+    let mut failed = false;
+    for result in rx {
+        let Ok(events) = result else { continue };
+        // Reading files (our own rebuild does) raises access events; only changes count.
+        let mut paths: Vec<PathBuf> = events
+            .iter()
+            .filter(|e| {
+                use notify::EventKind::{Any, Create, Modify, Other, Remove};
+                use notify::event::ModifyKind;
+                match e.kind {
+                    Create(_) | Remove(_) | Any | Other => true,
+                    Modify(ModifyKind::Metadata(_)) => false,
+                    Modify(_) => true,
+                    _ => false,
+                }
+            })
+            .flat_map(|e| e.paths.iter().cloned())
+            .filter(|p| is_relevant(&root, &out, p))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        if paths.is_empty() {
+            continue;
+        }
+        if paths.iter().any(|p| p.ends_with("site.toml")) {
+            rebuilder.forget_content();
+        }
+        let what: Vec<String> =
+            paths.iter().take(3).map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
+        let more = if paths.len() > 3 { format!(" and {} more", paths.len() - 3) } else { String::new() };
+        let _ = report(rebuilder.rebuild(), &format!("{}{more}", what.join(", ")), log, notify, &mut failed);
+    }
+    Ok(())
+}
+
+fn report(
+    result: Result<Report, BuildError>,
+    what: &str,
+    log: &mut dyn std::io::Write,
+    notify: &dyn Fn(Event),
+    failed: &mut bool,
+) -> Result<(), BuildError> {
+    match result {
+        Ok(r) => {
+            let _ = writeln!(
+                log,
+                "Rebuilt ({what}): {} pages, {} files written, {} removed in {} ms",
+                r.pages,
+                r.written,
+                r.removed,
+                r.elapsed.as_millis()
+            );
+            if r.written + r.removed > 0 || *failed {
+                notify(Event::Rebuilt { css_only: r.css_only && !*failed });
+            }
+            *failed = false;
+            Ok(())
+        }
+        Err(BuildError::Content(diags)) => {
+            let text: String = diags.0.iter().map(|d| format!("{}\n", d.render())).collect();
+            let _ = writeln!(
+                log,
+                "{text}Build failed ({what}): {} error(s); still serving the last good build.",
+                diags.len()
+            );
+            notify(Event::Failed(text));
+            *failed = true;
+            Ok(())
+        }
+        Err(e @ BuildError::Usage(_)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temporaries_and_output_are_not_relevant() {
+        let root = Path::new("/s");
+        let out = Path::new("/s/public");
+        assert!(is_relevant(root, out, Path::new("/s/content/a.md")));
+        assert!(is_relevant(root, out, Path::new("/s/site.toml")));
+        assert!(is_relevant(root, out, Path::new("/s/themes/default/static/style.css")));
+        assert!(!is_relevant(root, out, Path::new("/s/content/.a.md.swp")));
+        assert!(!is_relevant(root, out, Path::new("/s/content/a.md~")));
+        assert!(!is_relevant(root, out, Path::new("/s/content/4913")));
+        assert!(!is_relevant(root, out, Path::new("/s/public/index.html")));
+        assert!(!is_relevant(root, out, Path::new("/s/README.md")));
+    }
+}
