@@ -278,3 +278,24 @@ fn random_edit_sequences_equal_a_clean_build() {
         drop(w);
     }
 }
+
+#[test]
+fn a_rebuild_rereads_only_the_changed_file() {
+    let site = Site::fixture("basic");
+    let opts = liaison::pipeline::BuildOptions {
+        root: site.root().to_path_buf(),
+        now: Some(NOW.into()),
+        ..Default::default()
+    };
+    let mut cache = liaison::content::Cache::default();
+    liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
+    assert_eq!(cache.last_reads, 10, "the first build reads every item (drafts too)");
+    liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
+    assert_eq!(cache.last_reads, 0);
+    // Make sure the modification time moves even on coarse clocks.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&site, "content/activities/讲座.md", "校友", "校友们");
+    let built = liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
+    assert_eq!(cache.last_reads, 1);
+    assert!(built.site.items.iter().any(|i| i.html.contains("校友们")));
+}
