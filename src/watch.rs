@@ -58,6 +58,13 @@ impl Rebuilder {
         let start = Instant::now();
         let built = pipeline::build_site_cached(&self.opts, &mut self.cache)?;
         let pages = built.pages();
+        let timings = std::env::var_os("LIAISON_TIMINGS").is_some();
+        if timings {
+            for (stage, d) in &built.stages {
+                eprintln!("{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+            }
+        }
+        let lap = Instant::now();
         let report = match &self.last {
             None => {
                 output::write_site(&self.out, &built.output).map_err(|d| BuildError::Content(d.into()))?;
@@ -72,6 +79,9 @@ impl Rebuilder {
                 Report { pages, written: stats.written.len(), removed: stats.removed, css_only, ..Report::default() }
             }
         };
+        if timings {
+            eprintln!("{:>28}: {:>7.1} ms", "write changes", lap.elapsed().as_secs_f64() * 1000.0);
+        }
         self.last = Some(built.output);
         Ok(Report { elapsed: start.elapsed(), ..report })
     }
