@@ -52,7 +52,9 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     let globals = Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value };
 
     let jobs = jobs(site, config, theme);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs.par_iter().map(|job| globals.render(job)).collect();
+    // Pages and the files beyond pages (feeds, calendars, search index) are independent.
+    let (results, extra): (Vec<Result<OutputFile, Diagnostic>>, Vec<OutputFile>) =
+        rayon::join(|| jobs.par_iter().map(|job| globals.render(job)).collect(), || extra_files(site, config, &jobs));
     let mut errors = Diagnostics::default();
     let mut files = Vec::with_capacity(results.len());
     // One template mistake breaks every page using it: report it once, with a count.
@@ -81,7 +83,7 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
         };
         errors.push(d);
     }
-    files.extend(extra_files(site, config, &jobs));
+    files.extend(extra);
     let mut copies: Vec<CopiedFile> =
         theme.statics.iter().map(|(path, from)| CopiedFile { path: path.clone(), from: from.clone() }).collect();
     copies.extend(site.assets.iter().map(|a| CopiedFile { path: a.content_path.clone(), from: a.path.clone() }));
