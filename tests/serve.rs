@@ -57,6 +57,9 @@ fn serves_pages_with_charset_and_live_reload_injected_only_at_serve_time() {
     assert!(!String::from_utf8_lossy(&css.body).contains("__liaison"));
     let svg = get(port, "/images/bank.svg");
     assert!(svg.headers.contains("content-type: image/svg+xml"));
+    // Everything a build writes is there, the search index included.
+    assert_eq!(get(port, "/search/meta.json").status, 200);
+    assert_eq!(get(port, "/atom.xml").status, 200);
     let js = get(port, "/__liaison/client.js");
     assert!(String::from_utf8_lossy(&js.body).contains("EventSource(\"/__liaison/events\")"));
     // Files on disk are exactly what a build writes, and public/ is not touched by previews.
