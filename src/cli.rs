@@ -30,6 +30,25 @@ enum Command {
     Watch(BuildArgs),
     /// Build, watch, and serve the site on 127.0.0.1 with live reload in the browser.
     Serve(ServeArgs),
+    /// Create a new activity, partner, recruitment round or page, ready to fill in.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// What to create.
+    kind: crate::scaffold::NewKind,
+    /// Its title (Chinese titles get a pinyin file name).
+    title: String,
+    /// The file name to use instead of one made from the title.
+    #[arg(long)]
+    slug: Option<String>,
+    /// The site's folder (the one holding site.toml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The date to write as "today" (default: today in the site's timezone).
+    #[arg(long)]
+    now: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +107,40 @@ where
         Command::Build(args) => build(args.options(), out, err),
         Command::Watch(args) => watch(args.options(), out, err),
         Command::Serve(args) => serve(args, out, err),
+        Command::New(args) => new(args, out, err),
+    }
+}
+
+fn new(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    if !args.root.join("site.toml").is_file() {
+        let _ = writeln!(
+            err,
+            "error: no site.toml in {}: run liaison in a site's folder or pass --root <folder>",
+            args.root.display()
+        );
+        return 2;
+    }
+    let config = match crate::config::Config::load(&args.root, None) {
+        Ok(c) => c,
+        Err(e) => return usage_or_content(BuildError::Content(e), err),
+    };
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let today = match crate::when::resolve_now(args.now.as_deref(), epoch.as_deref(), &config.tz) {
+        Ok(now) => now.date(),
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            return 2;
+        }
+    };
+    match crate::scaffold::new_item(&args.root, &config, args.kind, &args.title, args.slug.as_deref(), today) {
+        Ok(rel) => {
+            let _ = writeln!(out, "Created {} (a draft: remove `draft = true` to publish)", rel.display());
+            0
+        }
+        Err(d) => {
+            let _ = writeln!(err, "{}", d.render());
+            1
+        }
     }
 }
 
