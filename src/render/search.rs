@@ -39,54 +39,35 @@ fn kind(data: &ItemData) -> &'static str {
 pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
     let mut items: Vec<usize> = (0..site.items.len()).collect();
     items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
-    // Per document (in parallel): its text for excerpts and its distinct tokens.
-    let per_doc: Vec<(Doc<'_>, Vec<String>)> = items
-        .par_iter()
-        .map(|&n| {
-            let item = &site.items[n];
-            let text: String = item.text.chars().take(TEXT_CHARS).collect();
-            let mut extra = vec![item.title.clone(), item.summary.clone(), item.tags.join(" ")];
-            match &item.data {
-                ItemData::Activity(a) => {
-                    extra.extend(a.location.clone());
-                    extra.extend(a.sponsors.iter().filter_map(|s| match &site.items[s.partner].data {
-                        ItemData::Partner(p) => Some(p.name.clone()),
-                        _ => None,
-                    }));
+    // Documents are indexed in parallel blocks, each into its own small token map, and the
+    // blocks merged in order: holding one token list per document costs far more memory.
+    let blocks: Vec<(Vec<Doc<'_>>, HashMap<String, Vec<u32>>)> = items
+        .par_chunks(256)
+        .enumerate()
+        .map(|(block, chunk)| {
+            let mut docs = Vec::with_capacity(chunk.len());
+            let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
+            for (k, &n) in chunk.iter().enumerate() {
+                let doc_id = (block * 256 + k) as u32;
+                let (doc, all) = document(site, config, n);
+                for t in index_tokens(&all) {
+                    let list = postings.entry(t).or_default();
+                    if list.last() != Some(&doc_id) {
+                        list.push(doc_id);
+                    }
                 }
-                ItemData::Partner(p) => {
-                    extra.push(p.name.clone());
-                    extra.extend(p.category.clone());
-                    extra.extend(p.description.clone());
-                }
-                ItemData::Round(r) => {
-                    extra.extend(r.audience.clone());
-                    extra.extend(r.positions.iter().map(|p| p.name.clone()));
-                }
-                ItemData::Page => {}
+                docs.push(doc);
             }
-            let all = format!("{}\n{}", extra.join("\n"), text);
-            let mut tokens = index_tokens(&all);
-            tokens.sort_unstable();
-            tokens.dedup();
-            let doc = (
-                config.url(&item.path),
-                item.title.as_str(),
-                kind(&item.data),
-                item.date.map(|d| d.date().to_string()).unwrap_or_default(),
-                item.summary.as_str(),
-                text,
-            );
-            (doc, tokens)
+            (docs, postings)
         })
         .collect();
     let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
-    let mut docs = Vec::with_capacity(per_doc.len());
-    for (doc, (value, tokens)) in per_doc.into_iter().enumerate() {
-        for t in tokens {
-            postings.entry(t).or_default().push(doc as u32);
+    let mut docs = Vec::with_capacity(items.len());
+    for (block_docs, block_postings) in blocks {
+        docs.extend(block_docs);
+        for (t, list) in block_postings {
+            postings.entry(t).or_default().extend(list);
         }
-        docs.push(value);
     }
     let estimate: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
     let shards = estimate.div_ceil(SHARD_BYTES).max(1).next_power_of_two();
@@ -108,6 +89,42 @@ pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
     let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
     files.push(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta) });
     files
+}
+
+/// One item's search document and the text to index for it.
+fn document<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String) {
+    let item = &site.items[n];
+    let text: String = item.text.chars().take(TEXT_CHARS).collect();
+    let mut extra = vec![item.title.clone(), item.summary.clone(), item.tags.join(" ")];
+    match &item.data {
+        ItemData::Activity(a) => {
+            extra.extend(a.location.clone());
+            extra.extend(a.sponsors.iter().filter_map(|s| match &site.items[s.partner].data {
+                ItemData::Partner(p) => Some(p.name.clone()),
+                _ => None,
+            }));
+        }
+        ItemData::Partner(p) => {
+            extra.push(p.name.clone());
+            extra.extend(p.category.clone());
+            extra.extend(p.description.clone());
+        }
+        ItemData::Round(r) => {
+            extra.extend(r.audience.clone());
+            extra.extend(r.positions.iter().map(|p| p.name.clone()));
+        }
+        ItemData::Page => {}
+    }
+    let all = format!("{}\n{}", extra.join("\n"), text);
+    let doc = (
+        config.url(&item.path),
+        item.title.as_str(),
+        kind(&item.data),
+        item.date.map(|d| d.date().to_string()).unwrap_or_default(),
+        item.summary.as_str(),
+        text,
+    );
+    (doc, all)
 }
 
 /// One document as the browser reads it: `[url, title, kind, date, summary, text]`.
