@@ -32,6 +32,17 @@ enum Command {
     Serve(ServeArgs),
     /// Create a new activity, partner, recruitment round or page, ready to fill in.
     New(NewArgs),
+    /// Create a new site (settings, one example of each kind, the default theme) in a folder.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder to create the site in.
+    dir: PathBuf,
+    /// Write into a folder that is not empty.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +119,21 @@ where
         Command::Watch(args) => watch(args.options(), out, err),
         Command::Serve(args) => serve(args, out, err),
         Command::New(args) => new(args, out, err),
+        Command::Init(args) => match crate::init::init(&args.dir, args.force) {
+            Ok(n) => {
+                let _ = writeln!(
+                    out,
+                    "Created a new site in {} ({n} files). Next: cd {} && liaison serve",
+                    args.dir.display(),
+                    args.dir.display()
+                );
+                0
+            }
+            Err(d) => {
+                let _ = writeln!(err, "{}", d.render());
+                1
+            }
+        },
     }
 }
 

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod init;
 pub mod markdown;
 pub mod model;
 pub mod output;

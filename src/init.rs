@@ -1,0 +1,45 @@
+//! `liaison init <dir>`: a new site that builds at once.
+//!
+//! Writes a commented `site.toml`, one example of each kind of content and the default theme.
+//! Both the starter site (`src/starter/`) and the theme (`themes/default/`) are embedded in the
+//! binary, so `init` works from an installed `liaison` with no network and no repository.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::diagnostic::Diagnostic;
+
+static STARTER: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+fn write_dir(dir: &Dir<'_>, to: &Path, written: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for file in dir.files() {
+        let path = to.join(file.path());
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, file.contents())?;
+        written.push(path);
+    }
+    for sub in dir.dirs() {
+        write_dir(sub, to, written)?;
+    }
+    Ok(())
+}
+
+/// Creates the site in `dir`. Refuses a folder that is not empty unless `force`.
+pub fn init(dir: &Path, force: bool) -> Result<usize, Diagnostic> {
+    let not_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if not_empty && !force {
+        return Err(Diagnostic::new(dir, "this folder is not empty; liaison init makes a new site in an empty folder")
+            .hint("choose a new folder name, or add --force to write the starter files into it anyway"));
+    }
+    let fail = |e: std::io::Error| Diagnostic::new(dir, format!("cannot write the new site: {e}"));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut written = Vec::new();
+    write_dir(&STARTER, dir, &mut written).map_err(fail)?;
+    write_dir(&DEFAULT_THEME, &dir.join("themes/default"), &mut written).map_err(fail)?;
+    std::fs::write(dir.join(".gitignore"), "/public\n/.liaison\n").map_err(fail)?;
+    Ok(written.len() + 1)
+}

@@ -1,0 +1,55 @@
+//! `liaison init`: a new site that builds at once, with the default theme embedded in the binary.
+
+use assert_cmd::Command;
+
+fn liaison() -> Command {
+    let mut c = Command::cargo_bin("liaison").unwrap();
+    c.env_remove("SOURCE_DATE_EPOCH");
+    c
+}
+
+#[test]
+fn a_new_site_builds_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("wailian");
+    let out = liaison().arg("init").arg(&site).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with(&format!("Created a new site in {} (", site.display())), "{stdout}");
+    assert!(stdout.contains("liaison serve"));
+    for f in [
+        "site.toml",
+        "content/activities/example-gala.md",
+        "content/partners/example-bookstore.md",
+        "content/recruitment/example-round.md",
+        "content/about.md",
+        "themes/default/templates/base.html",
+        "themes/default/i18n/zh-CN.toml",
+    ] {
+        assert!(site.join(f).exists(), "{f}");
+    }
+    // The embedded theme is the repository's theme, byte for byte.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/style.css");
+    assert_eq!(std::fs::read(site.join("themes/default/static/style.css")).unwrap(), std::fs::read(repo).unwrap());
+    liaison().args(["build", "--now", "2018-09-15", "--root"]).arg(&site).assert().success();
+    let bookstore = std::fs::read_to_string(site.join("public/partners/example-bookstore/index.html")).unwrap();
+    assert!(bookstore.contains("迎新晚会（示例）"), "the example sponsor shows on its partner page");
+    // And the editor's next step works in it.
+    liaison().args(["new", "activity", "元旦晚会", "--now", "2018-12-20", "--root"]).arg(&site).assert().success();
+    liaison().args(["build", "--now", "2018-12-20", "--root"]).arg(&site).assert().success();
+}
+
+#[test]
+fn refuses_a_folder_that_is_not_empty_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = liaison().arg("init").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("this folder is not empty; liaison init makes a new site in an empty folder"), "{err}");
+    assert!(err.contains("add --force"), "{err}");
+    assert!(!dir.path().join("site.toml").exists());
+    liaison().arg("init").arg(dir.path()).arg("--force").assert().success();
+    assert!(dir.path().join("site.toml").exists());
+    assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
+}
