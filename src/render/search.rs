@@ -41,7 +41,7 @@ pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
     items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
     // Documents are indexed in parallel blocks, each into its own small token map, and the
     // blocks merged in order: holding one token list per document costs far more memory.
-    let blocks: Vec<(Vec<Doc<'_>>, HashMap<String, Vec<u32>>)> = items
+    let blocks: Vec<(Vec<Doc<'_>>, Postings)> = items
         .par_chunks(256)
         .enumerate()
         .map(|(block, chunk)| {
@@ -126,6 +126,9 @@ fn document<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String) 
     );
     (doc, all)
 }
+
+/// Token -> the documents (ids in increasing order) that contain it.
+type Postings = HashMap<String, Vec<u32>>;
 
 /// One document as the browser reads it: `[url, title, kind, date, summary, text]`.
 type Doc<'a> = (String, &'a str, &'static str, String, &'a str, String);
