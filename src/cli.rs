@@ -34,6 +34,20 @@ enum Command {
     New(NewArgs),
     /// Create a new site (settings, one example of each kind, the default theme) in a folder.
     Init(InitArgs),
+    /// Check everything a build checks, plus links, anchors and warnings; writes nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    build: BuildArgs,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// `text` for people, `json` for tools and CI.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +133,7 @@ where
         Command::Watch(args) => watch(args.options(), out, err),
         Command::Serve(args) => serve(args, out, err),
         Command::New(args) => new(args, out, err),
+        Command::Check(args) => check(args, out, err),
         Command::Init(args) => match crate::init::init(&args.dir, args.force) {
             Ok(n) => {
                 let _ = writeln!(
@@ -168,6 +183,63 @@ fn new(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             1
         }
     }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let opts = args.build.options();
+    if !opts.root.join("site.toml").is_file() {
+        let _ = writeln!(
+            err,
+            "error: no site.toml in {}: run liaison in a site's folder or pass --root <folder>",
+            opts.root.display()
+        );
+        return 2;
+    }
+    let findings = match crate::check::check(&opts) {
+        Ok(f) => f,
+        Err(msg) => {
+            let _ = writeln!(err, "error: {msg}");
+            return 2;
+        }
+    };
+    let (errors, warnings) = (findings.errors.sorted(), findings.warnings.sorted());
+    if args.format == "json" {
+        let item = |d: &crate::diagnostic::Diagnostic| {
+            serde_json::json!({
+                "path": d.path.display().to_string(),
+                "line": d.pos.map(|p| p.line),
+                "column": d.pos.map(|p| p.col),
+                "message": d.message,
+                "hint": d.hint,
+            })
+        };
+        let report = serde_json::json!({
+            "errors": errors.0.iter().map(item).collect::<Vec<_>>(),
+            "warnings": warnings.0.iter().map(item).collect::<Vec<_>>(),
+            "summary": { "errors": errors.len(), "warnings": warnings.len() },
+        });
+        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        let mut all: Vec<&crate::diagnostic::Diagnostic> = errors.0.iter().chain(&warnings.0).collect();
+        all.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
+        let mut last = None;
+        for d in all {
+            if last != Some(&d.path) {
+                let _ = writeln!(out, "== {}", d.path.display());
+                last = Some(&d.path);
+            }
+            let _ = writeln!(out, "{}\n", d.render());
+        }
+        let _ = writeln!(
+            out,
+            "Checked: {} error{}, {} warning{}.",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        );
+    }
+    if !errors.is_empty() || (args.deny_warnings && !warnings.is_empty()) { 1 } else { 0 }
 }
 
 fn usage_or_content(e: BuildError, err: &mut dyn Write) -> i32 {

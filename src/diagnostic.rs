@@ -29,11 +29,27 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The offending source line, to show under the message.
     pub source_line: Option<String>,
+    /// A warning (`liaison check` reports it; it does not fail a build) rather than an error.
+    pub warning: bool,
 }
 
 impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), pos: None, len: 1, message: message.into(), hint: None, source_line: None }
+        Diagnostic {
+            path: path.into(),
+            pos: None,
+            len: 1,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+            warning: false,
+        }
+    }
+
+    /// Marks this as a warning.
+    pub fn warn(mut self) -> Self {
+        self.warning = true;
+        self
     }
 
     pub fn at(mut self, line: usize, col: usize) -> Self {
@@ -76,7 +92,8 @@ impl Diagnostic {
     /// Renders the diagnostic for a terminal, with the source line and a caret when known.
     pub fn render(&self) -> String {
         let path = self.path.display().to_string();
-        let title = Level::ERROR.primary_title(self.message.as_str());
+        let level = if self.warning { Level::WARNING } else { Level::ERROR };
+        let title = level.primary_title(self.message.as_str());
         let mut groups = Vec::new();
         match (&self.pos, &self.source_line) {
             (Some(pos), Some(line)) => {

@@ -8,6 +8,7 @@
 // path; boxing them would make every stage harder to read for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

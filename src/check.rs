@@ -1,0 +1,165 @@
+//! `liaison check`: every validation of a build, plus what only a finished site shows, without
+//! writing anything.
+//!
+//! It runs the same pipeline as `build` (so every build error is a check error), then reads the
+//! rendered pages in memory for internal links and `#anchors` that lead nowhere, and adds
+//! warnings an editor should see before publishing: partners no activity names, interview
+//! stages after applications close, very large images.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::{ItemData, Site};
+use crate::output::Output;
+use crate::pipeline::{self, BuildError, BuildOptions};
+
+/// Images larger than this are reported (phones on campus networks load every byte).
+pub const IMAGE_LIMIT: u64 = 1024 * 1024;
+
+/// Errors and warnings of a check.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub errors: Diagnostics,
+    pub warnings: Diagnostics,
+}
+
+/// Checks the site. `Err` only for usage errors (no site here, a bad `--now`).
+pub fn check(opts: &BuildOptions) -> Result<Findings, String> {
+    let built = match pipeline::build_site(opts) {
+        Ok(b) => b,
+        Err(BuildError::Usage(msg)) => return Err(msg),
+        Err(BuildError::Content(d)) => return Ok(Findings { errors: d, warnings: Diagnostics::default() }),
+    };
+    let config = Config::load(&opts.root, opts.base_url.as_deref())
+        .map_err(|_| "site.toml changed during the check".to_string())?;
+    let mut f = Findings::default();
+    links(&built.site, &built.output, &config, &opts.root, &mut f.errors);
+    warnings(&built.site, &opts.root, &mut f.warnings);
+    Ok(f)
+}
+
+/// `id="..."` values of an HTML page.
+fn ids(html: &str) -> HashSet<&str> {
+    html.match_indices(" id=\"").filter_map(|(i, m)| html[i + m.len()..].split('"').next()).collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&#x2f;", "/").replace("&amp;", "&").replace("&#x27;", "'").replace("&quot;", "\"")
+}
+
+/// Internal links (`href` under the site's base path) whose page or anchor does not exist.
+fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mut Diagnostics) {
+    let pages: HashMap<String, &str> = output
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|t| (f.path.clone(), t)))
+        .collect();
+    let files: HashSet<&str> =
+        output.files.iter().map(|f| f.path.as_str()).chain(output.copies.iter().map(|c| c.path.as_str())).collect();
+    let anchors: HashMap<&str, HashSet<&str>> = pages.iter().map(|(p, t)| (p.as_str(), ids(t))).collect();
+    let source_of: HashMap<String, &crate::model::Item> =
+        site.items.iter().map(|i| (format!("{}index.html", i.path.trim_start_matches('/')), i)).collect();
+    let mut seen = HashSet::new();
+    let mut items: Vec<&&crate::model::Item> = source_of.values().collect();
+    items.sort_by(|a, b| a.source.cmp(&b.source));
+    // Only links written in an item's own text are the editor's to fix.
+    for item in items {
+        for (i, m) in item.html.match_indices("href=\"") {
+            let raw = item.html[i + m.len()..].split('"').next().unwrap_or("");
+            let href = crate::markdown::percent_decode(&unescape(raw));
+            let Some(rest) = href.strip_prefix(&config.base_path) else { continue };
+            let (path, frag) = match rest.split_once('#') {
+                Some((p, f)) => (p, Some(f)),
+                None => (rest, None),
+            };
+            let target =
+                if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+            let problem = if !files.contains(target.as_str()) {
+                Some(format!("link to a page that does not exist: {href}"))
+            } else {
+                match (frag, anchors.get(target.as_str())) {
+                    (Some(f), Some(ids)) if !f.is_empty() && !ids.contains(f) => Some(format!(
+                        "link to an anchor that does not exist: {href} (no heading or element with id \"{f}\")"
+                    )),
+                    _ => None,
+                }
+            };
+            let Some(message) = problem else { continue };
+            if !seen.insert((item.source.clone(), href.clone())) {
+                continue;
+            }
+            let text = std::fs::read_to_string(root.join(&item.source)).unwrap_or_default();
+            let needle = frag
+                .map(|f| format!("#{f}"))
+                .unwrap_or_else(|| path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").to_string());
+            let d = Diagnostic::new(&item.source, message)
+                .hint("fix the link: headings get ids from their text, e.g. `## 活动概况` is #活动概况");
+            let d = match text.find(needle.as_str()) {
+                Some(off) if !needle.is_empty() => d.at_offset(&text, &text, 1, off, needle.len()),
+                _ => d,
+            };
+            errors.push(d);
+        }
+    }
+}
+
+/// Points `d` at the first line of `item`'s file containing `needle`.
+fn at_text(d: Diagnostic, root: &Path, source: &Path, needle: &str) -> Diagnostic {
+    let text = std::fs::read_to_string(root.join(source)).unwrap_or_default();
+    match text.find(needle) {
+        Some(off) => d.at_offset(&text, &text, 1, off, needle.len()),
+        None => d,
+    }
+}
+
+fn warnings(site: &Site, root: &Path, warnings: &mut Diagnostics) {
+    for item in &site.items {
+        match &item.data {
+            ItemData::Partner(p) if p.sponsored.is_empty() => warnings.push(at_text(
+                Diagnostic::new(&item.source, format!("no activity names partner `{}` as a sponsor", item.id))
+                    .hint(format!(
+                        "add `{{ partner = \"{}\", amount = ... }}` to the sponsors of the activities it supported",
+                        item.id
+                    ))
+                    .warn(),
+                root,
+                &item.source,
+                "name",
+            )),
+            ItemData::Round(r) => {
+                for s in r.stages.iter().filter(|s| s.at > r.closes_at) {
+                    let d = Diagnostic::new(
+                        &item.source,
+                        format!("stage `{}` ({}) is after applications close ({})", s.name, s.date, r.closes),
+                    )
+                    .hint("that is fine if interviews follow the deadline; otherwise fix the stage's date")
+                    .warn();
+                    warnings.push(at_text(d, root, &item.source, &format!("name = \"{}\"", s.name)));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut big: BTreeMap<&str, u64> = BTreeMap::new();
+    for a in &site.assets {
+        let is_image = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"]
+            .iter()
+            .any(|e| a.content_path.to_ascii_lowercase().ends_with(e));
+        if let Ok(m) = std::fs::metadata(&a.path)
+            && is_image
+            && m.len() > IMAGE_LIMIT
+        {
+            big.insert(&a.content_path, m.len());
+        }
+    }
+    for (path, len) in big {
+        warnings.push(
+            Diagnostic::new(crate::diagnostic::rel(root, &root.join("content").join(path)), format!("image is {:.1} MB", len as f64 / 1_048_576.0))
+                .hint("phones on campus networks load it slowly: resize it to about 1600 px wide and save as JPEG (under 1 MB)")
+                .warn(),
+        );
+    }
+}
