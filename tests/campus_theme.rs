@@ -40,6 +40,8 @@ fn the_stylesheet_is_campus_own() {
     assert!(css.contains("campus-theme-stylesheet"), "public/style.css is not the campus stylesheet");
     assert!(css.contains(".campus-welcome"), "the campus stylesheet styles its home page");
     assert!(!css.contains("@import"), "the campus stylesheet imports nothing");
+    assert!(css.lines().count() < 400, "campus overrides rules; it does not copy default.css");
+    assert!(site.public().join("default.css").exists(), "the default look is inherited");
     // Files only the parent has are still copied.
     assert!(site.public().join("status.js").exists(), "status.js is inherited from the default theme");
 }
@@ -74,7 +76,7 @@ fn other_pages_render_with_the_default_templates() {
     assert_eq!(gala.count(".campus-welcome"), 0);
     // Inherited UI strings, the same stylesheet link and script as every default page.
     assert_eq!(gala.text(".skip-link"), "跳到正文");
-    assert_eq!(gala.attr("link[rel=stylesheet]", "href"), "/style.css");
+    assert_eq!(gala.attrs("link[rel=stylesheet]", "href"), ["/default.css", "/style.css"]);
     assert_eq!(gala.attr("script[src$='status.js']", "defer"), "");
     let round = site.page("recruitment/2018-autumn/index.html");
     assert_eq!(round.count("ol.timeline li.step"), 4, "opens, closes and two interview stages");
