@@ -152,7 +152,8 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-pub(crate) fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (as UTF-8), leaving the text as it was when they are not valid.
+pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

@@ -40,7 +40,7 @@ impl Server {
                     }
                     let raw = line.split_whitespace().nth(1).unwrap_or("/").to_string();
                     let path = raw.split(['?', '#']).next().unwrap_or("/");
-                    let decoded = percent_decode(path);
+                    let decoded = liaison::markdown::percent_decode(path);
                     let decoded = decoded.strip_prefix(prefix).unwrap_or("/does-not-exist").to_string();
                     let mut file = root.join(decoded.trim_start_matches('/'));
                     if decoded.contains("..") {
@@ -92,23 +92,4 @@ fn mime(p: &std::path::Path) -> &'static str {
         Some("ics") => "text/calendar; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
