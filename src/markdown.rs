@@ -157,23 +157,25 @@ pub fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
+    percent_decode_strict(s).unwrap_or_else(|| s.to_string())
+}
+
+/// Decodes `%XX` escapes; `None` when an escape is malformed or the result is not UTF-8.
+pub fn percent_decode_strict(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
+        if bytes[i] == b'%' {
+            let hex = s.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
-            continue;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
         }
-        out.push(bytes[i]);
-        i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).ok()
 }
 
 fn strip_comments(html: &str) -> String {
@@ -238,6 +240,15 @@ mod tests {
         let (r, _) = md("## 活动概况\n\n**重要：**请注意\n");
         assert!(r.html.contains("<strong>重要：</strong>请注意"), "{}", r.html);
         assert!(r.html.contains("id=\"活动概况\""), "{}", r.html);
+    }
+
+    #[test]
+    fn percent_escapes_next_to_chinese_do_not_panic() {
+        assert_eq!(percent_decode("%E8%B5%9E"), "赞");
+        assert_eq!(percent_decode("%中.md"), "%中.md");
+        assert_eq!(percent_decode("a%4"), "a%4");
+        let (_, bad) = md("[x](%中.md)\n");
+        assert_eq!(bad.len(), 1);
     }
 
     #[test]

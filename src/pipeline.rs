@@ -39,6 +39,7 @@ pub enum BuildError {
 /// The result of a successful build.
 #[derive(Debug)]
 pub struct Built {
+    pub config: Config,
     pub site: Site,
     pub output: Output,
     pub elapsed: Duration,
@@ -100,7 +101,7 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Res
     mark("model");
     let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
     mark("render");
-    Ok(Built { site, output, elapsed: start.elapsed(), stages })
+    Ok(Built { config, site, output, elapsed: start.elapsed(), stages })
 }
 
 /// `liaison build`: builds and writes the output folder atomically.

@@ -108,7 +108,7 @@ async fn sse(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Sse
 
 /// Resolves a request path to a file inside `out`, or `None` when it is not there or not allowed.
 pub fn resolve(out: &Path, request_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(request_path.split(['?', '#']).next().unwrap_or("/"))?;
+    let decoded = crate::markdown::percent_decode_strict(request_path.split(['?', '#']).next().unwrap_or("/"))?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
     }
@@ -126,23 +126,6 @@ pub fn resolve(out: &Path, request_path: &str) -> Option<PathBuf> {
     let real = std::fs::canonicalize(&path).ok()?;
     let root = std::fs::canonicalize(out).ok()?;
     (real.starts_with(&root) && real.is_file()).then_some(real)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The MIME type of a file by extension; text types carry `charset=utf-8`.

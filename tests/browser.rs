@@ -28,8 +28,9 @@ async fn example_site_pages_render_cleanly_at_phone_and_desktop_widths() {
         browser.viewport(width, 900).await;
         for (name, path) in PAGES {
             browser.client.goto(&server.url(path)).await.unwrap();
-            let ready: serde_json::Value = browser.client.execute("return document.readyState", vec![]).await.unwrap();
-            assert_eq!(ready, "complete");
+            // goto returns once the page is usable; under load images may still be arriving.
+            let ready = wait_js(&browser, "return document.readyState", "complete".into()).await;
+            assert_eq!(ready, "complete", "{path} never finished loading");
             for e in browser.console_errors().await {
                 problems.push(format!("{path} at {width}px: console error: {e}"));
             }
