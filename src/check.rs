@@ -70,6 +70,12 @@ fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mu
         for (i, m) in item.html.match_indices("href=\"") {
             let raw = item.html[i + m.len()..].split('"').next().unwrap_or("");
             let href = crate::markdown::percent_decode(&unescape(raw));
+            // A link to an anchor on the same page.
+            let own = format!("{}index.html", item.path.trim_start_matches('/'));
+            let href = match href.strip_prefix('#') {
+                Some(frag) => format!("{}{}#{frag}", config.base_path, own.trim_end_matches("index.html")),
+                None => href,
+            };
             let Some(rest) = href.strip_prefix(&config.base_path) else { continue };
             let (path, frag) = match rest.split_once('#') {
                 Some((p, f)) => (p, Some(f)),

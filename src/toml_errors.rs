@@ -28,6 +28,15 @@ impl TomlSource<'_> {
     pub fn error(&self, err: &toml::de::Error) -> Diagnostic {
         let raw = err.message().trim().to_string();
         let (message, hint, span) = explain(&raw, self.what, self.text, err.span());
+        // Chinese keyboards type full-width punctuation that TOML does not accept: say which.
+        let line = span.as_ref().and_then(|sp| {
+            let start = self.text[..sp.start.min(self.text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            self.text[start..].lines().next()
+        });
+        let hint = match line.and_then(full_width_hint) {
+            Some(h) if !raw.starts_with("unknown field") => Some(h),
+            _ => hint,
+        };
         let d = Diagnostic::new(self.path, message);
         let d = match span {
             Some(span) => d.at_offset(self.file, self.text, self.first_line, span.start, span.len()),
@@ -58,6 +67,35 @@ impl TomlSource<'_> {
             None => self.at_key(needle, d.message),
         }
     }
+}
+
+/// A hint for full-width punctuation typed with a Chinese input method, if the line has some.
+fn full_width_hint(line: &str) -> Option<String> {
+    let found = |c: char| line.contains(c);
+    if found('“') || found('”') || found('‘') || found('’') {
+        return Some("use straight quotes \"...\" (switch the input method to English), not “ ” or ‘ ’".into());
+    }
+    for (c, ascii) in [('＝', '='), ('，', ','), ('［', '['), ('］', ']'), ('｛', '{'), ('｝', '}'), ('：', ':')]
+    {
+        if let Some(eq) = line.find('=') {
+            // Only outside the value's quotes matters; a Chinese comma inside "..." is fine.
+            let before_value = &line[..eq];
+            let after = &line[eq..];
+            let outside_quotes = after.split('"').step_by(2).any(|part| part.contains(c));
+            if before_value.contains(c) || outside_quotes {
+                return Some(format!(
+                    "replace the full-width `{c}` with `{ascii}` (switch the input method to English)"
+                ));
+            }
+        } else if line.contains(c) {
+            return Some(format!("replace the full-width `{c}` with `{ascii}` (switch the input method to English)"));
+        }
+    }
+    let value = line.split_once('=').map(|(_, v)| v.trim()).unwrap_or("");
+    if !value.is_empty() && !value.starts_with(['"', '[', '{', '\'']) && value.chars().any(crate::text::is_cjk) {
+        return Some("text values need double quotes, e.g. location = \"学生活动中心\"; a date is written 2018-12-29 (no quotes)".into());
+    }
+    None
 }
 
 /// Byte offset and length of the first `key =` assignment in `text`.
@@ -202,6 +240,16 @@ mod tests {
         assert_eq!(d.message, "unknown field `loaction` in front matter");
         assert_eq!(d.pos.map(|p| p.line), Some(2));
         assert!(d.hint.unwrap().starts_with("did you mean `location`?"));
+    }
+
+    #[test]
+    fn chinese_keyboard_punctuation_gets_a_precise_hint() {
+        let d = err_for("title = “晚会”\n");
+        assert!(d.hint.unwrap().starts_with("use straight quotes"), "curly quotes");
+        let d = err_for("title ＝ \"晚会\"\n");
+        assert!(d.hint.unwrap().starts_with("replace the full-width `＝` with `=`"));
+        let d = err_for("title = \"晚会，元旦\"\nlocation = 大礼堂\n");
+        assert!(d.hint.unwrap().starts_with("text values need double quotes"));
     }
 
     #[test]

@@ -40,6 +40,18 @@ fn a_link_to_a_missing_anchor_is_an_error_with_its_line() {
 }
 
 #[test]
+fn a_link_to_a_missing_anchor_on_the_same_page_is_an_error() {
+    let site = Site::fixture("basic");
+    let about = "content/about.md";
+    let text = std::fs::read_to_string(site.root().join(about)).unwrap();
+    site.write(about, &format!("{text}\n见[职责](#部门职责)与[制度](#没有这节)。\n"));
+    let (code, out) = check(&site, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("link to an anchor that does not exist: /wailian/about/#没有这节"), "{out}");
+    assert!(!out.contains("#部门职责 "), "an existing heading is fine: {out}");
+}
+
+#[test]
 fn warnings_for_lonely_partners_and_big_images() {
     let site = Site::fixture("basic");
     site.write("content/partners/lonely.md", "+++\nname = \"孤单公司\"\ntier = \"silver\"\n+++\n");

@@ -330,3 +330,9 @@ fn output_path_that_is_a_file_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("the output path exists and is not a folder"));
 }
+
+#[test]
+fn link_to_a_draft_says_it_is_a_draft() {
+    let err = fails(|s| replace(s, "content/about.md", "[银行](partners/bank.md)", "[计划](activities/draft-plan.md)"));
+    insta::assert_snapshot!(err);
+}

@@ -68,7 +68,24 @@ fn is_under(dir: &str, roots: &[String]) -> bool {
 struct LinkMap<'a> {
     pages: HashMap<String, String>,
     assets: BTreeSet<&'a str>,
+    /// Content files that exist but are not published (drafts), for a precise message.
+    unpublished: BTreeSet<&'a str>,
     config: &'a Config,
+}
+
+impl LinkMap<'_> {
+    /// The error for a link whose target is not a published page.
+    fn bad_link(&self, source: &std::path::Path, b: &markdown::BadLink) -> Diagnostic {
+        if self.unpublished.contains(b.target.as_str()) {
+            Diagnostic::new(source, format!("link to a draft: {}", b.url)).hint(format!(
+                "content/{} is a draft; publish it (remove draft = true) or build with --drafts",
+                b.target
+            ))
+        } else {
+            Diagnostic::new(source, format!("link to a file that does not exist: {}", b.url))
+                .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target))
+        }
+    }
 }
 
 impl Links for LinkMap<'_> {
@@ -117,7 +134,14 @@ pub fn items(
         let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
         pages.insert(index, sec.path.clone());
     }
-    let links = LinkMap { pages, assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(), config };
+    let unpublished =
+        content.items.iter().map(|i| i.content_path.as_str()).filter(|p| !pages.contains_key(*p)).collect();
+    let links = LinkMap {
+        pages,
+        assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(),
+        unpublished,
+        config,
+    };
     let options = markdown::options();
     let shared: &[Section] = sections;
     let results: Vec<Result<Item, Diagnostics>> =
@@ -135,14 +159,7 @@ pub fn items(
         sec.html = rendered.html;
         if let Some(source) = &src.source {
             for b in bad {
-                errors.push(
-                    Diagnostic::new(source, format!("link to a file that does not exist: {}", b.url))
-                        .at(src.body_line + b.line - 1, b.col)
-                        .hint(format!(
-                            "content/{} is not a page of this site; fix the path or create the file",
-                            b.target
-                        )),
-                );
+                errors.push(links.bad_link(source, &b).at(src.body_line + b.line - 1, b.col));
             }
         }
     }
@@ -176,11 +193,7 @@ fn item(
     for b in bad {
         let line = src.split.body_line + b.line - 1;
         let (col, len) = char_span(src.split.body(), b.line, b.col, b.end_col);
-        errors.push(
-            Diagnostic::new(&src.source, format!("link to a file that does not exist: {}", b.url))
-                .in_source(&src.split.text, line, col, len)
-                .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target)),
-        );
+        errors.push(links.bad_link(&src.source, &b).in_source(&src.split.text, line, col, len));
     }
     let tz = &config.tz;
     let mut resolve = |field: &str, value: &str| match file_url(value, &src.dir, links) {
