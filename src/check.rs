@@ -51,19 +51,16 @@ fn unescape(s: &str) -> String {
 
 /// Internal links (`href` under the site's base path) whose page or anchor does not exist.
 fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mut Diagnostics) {
-    let pages: HashMap<String, &str> = output
+    let files: HashSet<&str> =
+        output.files.iter().map(|f| f.path.as_str()).chain(output.copies.iter().map(|c| c.path.as_str())).collect();
+    let anchors: HashMap<&str, HashSet<&str>> = output
         .files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|t| (f.path.clone(), t)))
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|t| (f.path.as_str(), ids(t))))
         .collect();
-    let files: HashSet<&str> =
-        output.files.iter().map(|f| f.path.as_str()).chain(output.copies.iter().map(|c| c.path.as_str())).collect();
-    let anchors: HashMap<&str, HashSet<&str>> = pages.iter().map(|(p, t)| (p.as_str(), ids(t))).collect();
-    let source_of: HashMap<String, &crate::model::Item> =
-        site.items.iter().map(|i| (format!("{}index.html", i.path.trim_start_matches('/')), i)).collect();
     let mut seen = HashSet::new();
-    let mut items: Vec<&&crate::model::Item> = source_of.values().collect();
+    let mut items: Vec<&crate::model::Item> = site.items.iter().collect();
     items.sort_by(|a, b| a.source.cmp(&b.source));
     // Only links written in an item's own text are the editor's to fix.
     for item in items {

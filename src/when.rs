@@ -27,10 +27,6 @@ impl When {
         }
     }
 
-    pub fn has_time(self) -> bool {
-        matches!(self, When::DateTime(_))
-    }
-
     /// The moment this starts: midnight for a bare date.
     pub fn start(self) -> DateTime {
         match self {

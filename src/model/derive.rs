@@ -34,18 +34,14 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
             first_line: src.split.fm_line,
             what,
         };
-        for s in &fm.sponsors {
+        for (k, s) in fm.sponsors.iter().enumerate() {
             match partners.get(s.partner.as_str()) {
                 Some(&p) => {
                     found.push(Sponsorship { partner: p, activity: n, amount: s.amount, goods: s.goods.clone() })
                 }
                 None => {
-                    let occurrence = fm
-                        .sponsors
-                        .iter()
-                        .take_while(|x| !std::ptr::eq(*x, s))
-                        .filter(|x| x.partner == s.partner)
-                        .count();
+                    // The same id may be named twice: point at this occurrence.
+                    let occurrence = fm.sponsors[..k].iter().filter(|x| x.partner == s.partner).count();
                     let needle = format!("\"{}\"", s.partner);
                     if all_partner_ids.contains(&s.partner.as_str()) {
                         errors.push(

@@ -159,13 +159,6 @@ pub struct Academic {
     pub semester: Semester,
 }
 
-impl Academic {
-    /// `2018-2019`: the academic year's label and URL segment.
-    pub fn slug(self) -> String {
-        format!("{}-{}", self.start_year, self.start_year + 1)
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Tag {
     pub name: String,
@@ -192,8 +185,20 @@ pub struct Figures {
     pub partners: usize,
 }
 
-impl Site {
-    pub fn item_by_source(&self, content_path: &str) -> Option<&Item> {
-        self.items.iter().find(|i| i.content_path == content_path)
+impl Tag {
+    /// Site path of the tag's page: `/tags/<slug>/`.
+    pub fn path_of(slug: &str) -> String {
+        format!("/tags/{slug}/")
+    }
+}
+
+impl Year {
+    /// `2018-2019`: the academic year's label and URL segment.
+    pub fn slug_of(start_year: i16) -> String {
+        format!("{}-{}", start_year, start_year + 1)
+    }
+    /// Site path of the year's page: `/years/2018-2019/`.
+    pub fn path_of(start_year: i16) -> String {
+        format!("/years/{}/", Year::slug_of(start_year))
     }
 }

@@ -18,12 +18,10 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::fields::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::model::Site;
+use crate::model::{Site, Tag, Year};
 use crate::output::{CopiedFile, Output, OutputFile};
 use crate::theme::Theme;
 use views::ser;
-
-pub use filters::format_date;
 
 /// One page to render.
 #[derive(Debug, Clone)]
@@ -185,12 +183,9 @@ fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
             sitemap::Entry { path: page_path(&site.sections[*section].path, *page), lastmod: None }
         }
         Job::Tags => sitemap::Entry { path: "/tags/".into(), lastmod: None },
-        Job::Tag(n) => sitemap::Entry { path: format!("/tags/{}/", site.tags[*n].slug), lastmod: None },
+        Job::Tag(n) => sitemap::Entry { path: Tag::path_of(&site.tags[*n].slug), lastmod: None },
         Job::Years => sitemap::Entry { path: "/years/".into(), lastmod: None },
-        Job::Year(n) => {
-            let y = site.years[*n].start_year;
-            sitemap::Entry { path: format!("/years/{}-{}/", y, y + 1), lastmod: None }
-        }
+        Job::Year(n) => sitemap::Entry { path: Year::path_of(site.years[*n].start_year), lastmod: None },
         Job::Search | Job::NotFound => return None,
     })
 }
@@ -304,7 +299,7 @@ impl Globals<'_> {
             Job::Tag(n) => {
                 let t = &site.tags[*n];
                 let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
-                let path = format!("/tags/{}/", t.slug);
+                let path = Tag::path_of(&t.slug);
                 let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
                 (
                     "tag.html".into(),
@@ -322,7 +317,7 @@ impl Globals<'_> {
             Job::Year(n) => {
                 let y = &site.years[*n];
                 let (slug, url) = views::year_ref(config, y.start_year);
-                let path = format!("/years/{slug}/");
+                let path = Year::path_of(y.start_year);
                 let list: Vec<Value> = y.items.iter().map(|&i| self.items[i].clone()).collect();
                 let year = context! {
                     label => slug.clone(), slug => slug, url => url, start => y.start_year,

@@ -160,12 +160,12 @@ pub fn table_to_json(t: &toml::Table) -> serde_json::Value {
 }
 
 pub fn tag_url(config: &Config, slug: &str) -> String {
-    config.url(&format!("/tags/{slug}/"))
+    config.url(&crate::model::Tag::path_of(slug))
 }
 
 pub fn year_ref(config: &Config, start_year: i16) -> (String, String) {
-    let slug = format!("{}-{}", start_year, start_year + 1);
-    let url = config.url(&format!("/years/{slug}/"));
+    let slug = crate::model::Year::slug_of(start_year);
+    let url = config.url(&crate::model::Year::path_of(start_year));
     (slug, url)
 }
 
