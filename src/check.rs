@@ -4,19 +4,26 @@
 //! It runs the same pipeline as `build` (so every build error is a check error), then reads the
 //! rendered pages in memory for internal links and `#anchors` that lead nowhere, and adds
 //! warnings an editor should see before publishing: partners no activity names, interview
-//! stages after applications close, very large images.
+//! stages long after applications close (more than [`STAGE_GRACE_DAYS`]: interviews a few days
+//! after the deadline are normal; a stage months later is usually a typo in the year or month),
+//! very large images.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{ItemData, Site};
 use crate::output::Output;
 use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::t;
 
 /// Images larger than this are reported (phones on campus networks load every byte).
 pub const IMAGE_LIMIT: u64 = 1024 * 1024;
+
+/// A stage this many days or more after applications close is reported.
+pub const STAGE_GRACE_DAYS: i64 = 30;
 
 /// Errors and warnings of a check.
 #[derive(Debug, Default)]
@@ -26,16 +33,14 @@ pub struct Findings {
 }
 
 /// Checks the site. `Err` only for usage errors (no site here, a bad `--now`).
-pub fn check(opts: &BuildOptions) -> Result<Findings, String> {
+pub fn check(opts: &BuildOptions) -> Result<Findings, Diagnostic> {
     let built = match pipeline::build_site(opts) {
         Ok(b) => b,
-        Err(BuildError::Usage(msg)) => return Err(msg),
+        Err(BuildError::Usage(d)) => return Err(d),
         Err(BuildError::Content(d)) => return Ok(Findings { errors: d, warnings: Diagnostics::default() }),
     };
-    let config = Config::load(&opts.root, opts.base_url.as_deref())
-        .map_err(|_| "site.toml changed during the check".to_string())?;
     let mut f = Findings::default();
-    links(&built.site, &built.output, &config, &opts.root, &mut f.errors);
+    links(&built.site, &built.output, &built.config, &opts.root, &mut f.errors);
     warnings(&built.site, &opts.root, &mut f.warnings);
     Ok(f)
 }
@@ -81,16 +86,23 @@ fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mu
             let target =
                 if path.is_empty() || path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
             let problem = if !files.contains(target.as_str()) {
-                Some(format!("link to a page that does not exist: {href}"))
+                Some((
+                    Code::LinkToMissingPage,
+                    t!("link to a page that does not exist: {href}", "链接到不存在的页面：{href}"),
+                ))
             } else {
                 match (frag, anchors.get(target.as_str())) {
-                    (Some(f), Some(ids)) if !f.is_empty() && !ids.contains(f) => Some(format!(
-                        "link to an anchor that does not exist: {href} (no heading or element with id \"{f}\")"
+                    (Some(f), Some(ids)) if !f.is_empty() && !ids.contains(f) => Some((
+                        Code::LinkToMissingAnchor,
+                        t!(
+                            "link to an anchor that does not exist: {href} (no heading or element with id \"{f}\")",
+                            "链接到不存在的锚点：{href}（没有 id 为 \"{f}\" 的标题或元素）"
+                        ),
                     )),
                     _ => None,
                 }
             };
-            let Some(message) = problem else { continue };
+            let Some((code, message)) = problem else { continue };
             if !seen.insert((item.source.clone(), href.clone())) {
                 continue;
             }
@@ -98,8 +110,17 @@ fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mu
             let needle = frag
                 .map(|f| format!("#{f}"))
                 .unwrap_or_else(|| path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("").to_string());
-            let d = Diagnostic::new(&item.source, message)
-                .hint("fix the link: headings get ids from their text, e.g. `## 活动概况` is #活动概况");
+            let hint = match code {
+                Code::LinkToMissingAnchor => t!(
+                    "fix the link: headings get ids from their text, e.g. `## 活动概况` is #活动概况",
+                    "改正链接：标题的 id 来自标题文字，例如 `## 活动概况` 的锚点是 #活动概况"
+                ),
+                _ => t!(
+                    "fix the address; linking to the Markdown file instead (e.g. [晚会](activities/2018-gala.md)) lets every build check it",
+                    "改正地址；改为链接到 Markdown 文件（例如 [晚会](activities/2018-gala.md)），每次构建都会检查它"
+                ),
+            };
+            let d = Diagnostic::new(&item.source, code, message).hint(hint);
             let d = match text.find(needle.as_str()) {
                 Some(off) if !needle.is_empty() => d.at_offset(&text, &text, 1, off, needle.len()),
                 _ => d,
@@ -122,24 +143,41 @@ fn warnings(site: &Site, root: &Path, warnings: &mut Diagnostics) {
     for item in &site.items {
         match &item.data {
             ItemData::Partner(p) if p.sponsored.is_empty() => warnings.push(at_text(
-                Diagnostic::new(&item.source, format!("no activity names partner `{}` as a sponsor", item.id))
-                    .hint(format!(
-                        "add `{{ partner = \"{}\", amount = ... }}` to the sponsors of the activities it supported",
-                        item.id
-                    ))
-                    .warn(),
+                Diagnostic::new(
+                    &item.source,
+                    Code::PartnerNeverSponsor,
+                    t!("no activity names partner `{}` as a sponsor", "没有活动把合作伙伴 `{}` 列为赞助方", item.id),
+                )
+                .hint(t!(
+                    "add `{{ partner = \"{}\", amount = ... }}` to the sponsors of the activities it supported",
+                    "在它赞助过的活动的 sponsors 中加上 `{{ partner = \"{}\", amount = ... }}`",
+                    item.id
+                )),
                 root,
                 &item.source,
                 "name",
             )),
             ItemData::Round(r) => {
-                for s in r.stages.iter().filter(|s| s.at > r.closes_at) {
+                let late = |s: &&crate::model::Stage| {
+                    s.at.duration_since(r.closes_at).as_secs() >= STAGE_GRACE_DAYS * 24 * 3600
+                };
+                for s in r.stages.iter().filter(late) {
+                    let days = STAGE_GRACE_DAYS;
                     let d = Diagnostic::new(
                         &item.source,
-                        format!("stage `{}` ({}) is after applications close ({})", s.name, s.date, r.closes),
+                        Code::StageLongAfterClose,
+                        t!(
+                            "stage `{}` ({}) is {days} days or more after applications close ({})",
+                            "环节 `{}`（{}）比报名截止（{}）晚了 {days} 天以上",
+                            s.name,
+                            s.date,
+                            r.closes
+                        ),
                     )
-                    .hint("that is fine if interviews follow the deadline; otherwise fix the stage's date")
-                    .warn();
+                    .hint(t!(
+                        "check the stage's date (the year or month may be mistyped)",
+                        "检查这个环节的日期（年份或月份可能写错了）"
+                    ));
                     warnings.push(at_text(d, root, &item.source, &format!("name = \"{}\"", s.name)));
                 }
             }
@@ -160,9 +198,15 @@ fn warnings(site: &Site, root: &Path, warnings: &mut Diagnostics) {
     }
     for (path, len) in big {
         warnings.push(
-            Diagnostic::new(crate::diagnostic::rel(root, &root.join("content").join(path)), format!("image is {:.1} MB", len as f64 / 1_048_576.0))
-                .hint("phones on campus networks load it slowly: resize it to about 1600 px wide and save as JPEG (under 1 MB)")
-                .warn(),
+            Diagnostic::new(
+                crate::diagnostic::rel(root, &root.join("content").join(path)),
+                Code::LargeImage,
+                t!("image is {:.1} MB", "图片有 {:.1} MB", len as f64 / 1_048_576.0),
+            )
+            .hint(t!(
+                "phones on campus networks load it slowly: resize it to about 1600 px wide and save as JPEG (under 1 MB)",
+                "校园网下的手机加载很慢：把它缩小到约 1600 像素宽，存成 JPEG（1 MB 以内）"
+            )),
         );
     }
 }

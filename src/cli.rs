@@ -9,7 +9,11 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::codes::Code;
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Lang;
 use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::t;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,7 +118,7 @@ impl BuildArgs {
 }
 
 /// Runs liaison with `args` (including the program name), printing to `out` and `err`.
-/// Returns the process exit code.
+/// Returns the process exit code. Messages are in the site's language (see [`Lang::for_site`]).
 pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
 where
     I: IntoIterator<Item = T>,
@@ -134,52 +138,80 @@ where
         Command::Serve(args) => serve(args, out, err),
         Command::New(args) => new(args, out, err),
         Command::Check(args) => check(args, out, err),
-        Command::Init(args) => match crate::init::init(&args.dir, args.force) {
-            Ok(n) => {
-                let _ = writeln!(
-                    out,
-                    "Created a new site in {} ({n} files). Next: cd {} && liaison serve",
-                    args.dir.display(),
-                    args.dir.display()
-                );
-                0
-            }
-            Err(d) => {
-                let _ = writeln!(err, "{}", d.render());
-                1
-            }
-        },
+        Command::Init(args) => init(args, out, err),
+    }
+}
+
+/// Prints diagnostics, each followed by a blank line.
+fn print_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, lang: Lang, to: &mut dyn Write) {
+    for d in diags {
+        let _ = writeln!(to, "{}\n", d.render(lang));
+    }
+}
+
+/// Prints a usage problem (exit 2) or the site's problems (exit 1).
+fn usage_or_content(e: BuildError, lang: Lang, err: &mut dyn Write) -> i32 {
+    match e {
+        BuildError::Usage(d) => {
+            print_all([&d], lang, err);
+            2
+        }
+        BuildError::Content(diags) => {
+            print_all(&diags.0, lang, err);
+            1
+        }
+    }
+}
+
+fn init(args: InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = Lang::for_shell();
+    match crate::init::init(&args.dir, args.force) {
+        Ok(n) => {
+            let dir = args.dir.display();
+            let line = t!(
+                "Created a new site in {dir} ({n} files). Next: cd {dir} && liaison serve",
+                "已在 {dir} 新建站点（{n} 个文件）。下一步：cd {dir} && liaison serve"
+            );
+            let _ = writeln!(out, "{}", line.get(lang));
+            0
+        }
+        Err(d) => {
+            print_all([&d], lang, err);
+            1
+        }
     }
 }
 
 fn new(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = Lang::for_site(&args.root);
     if !args.root.join("site.toml").is_file() {
-        let _ = writeln!(
-            err,
-            "error: no site.toml in {}: run liaison in a site's folder or pass --root <folder>",
-            args.root.display()
-        );
+        print_all([&pipeline::no_site_toml(&args.root)], lang, err);
         return 2;
     }
     let config = match crate::config::Config::load(&args.root, None) {
         Ok(c) => c,
-        Err(e) => return usage_or_content(BuildError::Content(e), err),
+        Err(e) => return usage_or_content(BuildError::Content(e), lang, err),
     };
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let today = match crate::when::resolve_now(args.now.as_deref(), epoch.as_deref(), &config.tz) {
         Ok(now) => now.date(),
         Err(msg) => {
-            let _ = writeln!(err, "error: {msg}");
+            print_all([&Diagnostic::new("", Code::BadNow, msg)], lang, err);
             return 2;
         }
     };
     match crate::scaffold::new_item(&args.root, &config, args.kind, &args.title, args.slug.as_deref(), today) {
         Ok(rel) => {
-            let _ = writeln!(out, "Created {} (a draft: remove `draft = true` to publish)", rel.display());
+            let file = rel.display();
+            let line = t!(
+                "Created {file} (a draft: remove `draft = true` to publish)",
+                "已创建 {file}（草稿：删除 `draft = true` 即可发布）"
+            );
+            let _ = writeln!(out, "{}", line.get(lang));
             0
         }
         Err(d) => {
-            let _ = writeln!(err, "{}", d.render());
+            print_all([&d], lang, err);
             1
         }
     }
@@ -187,30 +219,28 @@ fn new(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let opts = args.build.options();
+    let lang = Lang::for_site(&opts.root);
     if !opts.root.join("site.toml").is_file() {
-        let _ = writeln!(
-            err,
-            "error: no site.toml in {}: run liaison in a site's folder or pass --root <folder>",
-            opts.root.display()
-        );
+        print_all([&pipeline::no_site_toml(&opts.root)], lang, err);
         return 2;
     }
     let findings = match crate::check::check(&opts) {
         Ok(f) => f,
-        Err(msg) => {
-            let _ = writeln!(err, "error: {msg}");
+        Err(d) => {
+            print_all([&d], lang, err);
             return 2;
         }
     };
     let (errors, warnings) = (findings.errors.sorted(), findings.warnings.sorted());
     if args.format == "json" {
-        let item = |d: &crate::diagnostic::Diagnostic| {
+        let item = |d: &Diagnostic| {
             serde_json::json!({
+                "code": d.code.id(),
                 "path": d.path.display().to_string(),
                 "line": d.pos.map(|p| p.line),
                 "column": d.pos.map(|p| p.col),
-                "message": d.message,
-                "hint": d.hint,
+                "message": d.message.get(lang),
+                "hint": d.hint.as_ref().map(|h| h.get(lang)),
             })
         };
         let report = serde_json::json!({
@@ -220,7 +250,7 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         });
         let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
-        let mut all: Vec<&crate::diagnostic::Diagnostic> = errors.0.iter().chain(&warnings.0).collect();
+        let mut all: Vec<&Diagnostic> = errors.0.iter().chain(&warnings.0).collect();
         all.sort_by(|a, b| (&a.path, a.pos).cmp(&(&b.path, b.pos)));
         let mut last = None;
         for d in all {
@@ -228,51 +258,37 @@ fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 let _ = writeln!(out, "== {}", d.path.display());
                 last = Some(&d.path);
             }
-            let _ = writeln!(out, "{}\n", d.render());
+            let _ = writeln!(out, "{}\n", d.render(lang));
         }
-        let _ = writeln!(
-            out,
-            "Checked: {} error{}, {} warning{}.",
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            warnings.len(),
-            if warnings.len() == 1 { "" } else { "s" }
-        );
+        let (e, w) = (errors.len(), warnings.len());
+        let (es, ws) = (if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" });
+        let line = t!("Checked: {e} error{es}, {w} warning{ws}.", "检查完毕：{e} 个错误，{w} 个警告。");
+        let _ = writeln!(out, "{}", line.get(lang));
     }
     if !errors.is_empty() || (args.deny_warnings && !warnings.is_empty()) { 1 } else { 0 }
 }
 
-fn usage_or_content(e: BuildError, err: &mut dyn Write) -> i32 {
-    match e {
-        BuildError::Usage(msg) => {
-            let _ = writeln!(err, "error: {msg}");
-            2
-        }
-        BuildError::Content(diags) => {
-            for d in &diags.0 {
-                let _ = writeln!(err, "{}\n", d.render());
-            }
-            1
-        }
-    }
-}
-
 fn watch(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = Lang::for_site(&opts.root);
     let rebuilder = match crate::watch::Rebuilder::new(opts) {
         Ok(r) => r,
-        Err(e) => return usage_or_content(e, err),
+        Err(e) => return usage_or_content(e, lang, err),
     };
     match crate::watch::run(rebuilder, out, &|_| {}) {
         Ok(()) => 0,
-        Err(e) => usage_or_content(e, err),
+        Err(e) => usage_or_content(e, lang, err),
     }
 }
 
 fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let lang = Lang::for_site(&args.build.root);
     let listener = match crate::serve::bind(args.bind, args.port) {
         Ok(l) => l,
         Err(e) => {
-            let _ = writeln!(err, "error: cannot listen on {}:{}: {e}", args.bind, args.port);
+            let addr = format!("{}:{}", args.bind, args.port);
+            let d = Diagnostic::new("", Code::CannotListen, t!("cannot listen on {addr}: {e}", "无法监听 {addr}：{e}"))
+                .hint(t!("choose another address or port with --bind / --port", "用 --bind / --port 换一个地址或端口"));
+            print_all([&d], lang, err);
             return 2;
         }
     };
@@ -291,14 +307,19 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     }
     let mut rebuilder = match crate::watch::Rebuilder::new(opts) {
         Ok(r) => r,
-        Err(e) => return usage_or_content(e, err),
+        Err(e) => return usage_or_content(e, lang, err),
     };
     let out_dir = rebuilder.out_dir().to_path_buf();
     let (events, _) = tokio::sync::broadcast::channel(16);
     if let Err(e) = crate::watch::first_build(&mut rebuilder, out, &|_| {}) {
-        return usage_or_content(e, err);
+        return usage_or_content(e, lang, err);
     }
-    let _ = writeln!(out, "Serving {} at {local} (live reload on, Ctrl-C to stop)", out_dir.display());
+    let shown = out_dir.display();
+    let line = t!(
+        "Serving {shown} at {local} (live reload on, Ctrl-C to stop)",
+        "预览地址 {local}（内容来自 {shown}，保存即自动刷新，按 Ctrl-C 停止）"
+    );
+    let _ = writeln!(out, "{}", line.get(lang));
     let _ = out.flush();
     let sender = events.clone();
     std::thread::spawn(move || {
@@ -307,13 +328,14 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         };
         if let Err(e) = crate::watch::watch_changes(rebuilder, &mut std::io::stdout(), &notify) {
             // The server goes on serving the last good build; say why previews stopped updating.
-            usage_or_content(e, &mut std::io::stderr());
+            usage_or_content(e, lang, &mut std::io::stderr());
         }
     });
     match crate::serve::run(listener, out_dir, events) {
         Ok(()) => 0,
         Err(e) => {
-            let _ = writeln!(err, "error: the server stopped: {e}");
+            let d = Diagnostic::new("", Code::CannotListen, t!("the server stopped: {e}", "预览服务器停止了：{e}"));
+            print_all([&d], lang, err);
             2
         }
     }
@@ -321,6 +343,7 @@ fn serve(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 
 fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let start = Instant::now();
+    let lang = Lang::for_site(&opts.root);
     match pipeline::build(&opts) {
         Ok(built) => {
             if std::env::var_os("LIAISON_TIMINGS").is_some() {
@@ -328,30 +351,26 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     let _ = writeln!(err, "{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
-            let _ = writeln!(
-                out,
-                "Built {} pages ({} files) in {} ms -> {}",
-                built.pages(),
-                built.output.files.len() + built.output.copies.len(),
-                start.elapsed().as_millis(),
-                opts.out_dir().display()
+            let (pages, files) = (built.pages(), built.output.files.len() + built.output.copies.len());
+            let (ms, dir) = (start.elapsed().as_millis(), opts.out_dir());
+            let dir = dir.display();
+            let line = t!(
+                "Built {pages} pages ({files} files) in {ms} ms -> {dir}",
+                "已构建 {pages} 个页面（{files} 个文件），用时 {ms} ms -> {dir}"
             );
+            let _ = writeln!(out, "{}", line.get(lang));
             0
         }
-        Err(BuildError::Usage(msg)) => {
-            let _ = writeln!(err, "error: {msg}");
-            2
-        }
+        Err(e @ BuildError::Usage(_)) => usage_or_content(e, lang, err),
         Err(BuildError::Content(diags)) => {
-            for d in &diags.0 {
-                let _ = writeln!(err, "{}\n", d.render());
-            }
+            print_all(&diags.0, lang, err);
             let n = diags.len();
-            let _ = writeln!(
-                err,
-                "Build failed: {n} error{} found; nothing was written (the previous output is unchanged).",
-                if n == 1 { "" } else { "s" }
+            let s = if n == 1 { "" } else { "s" };
+            let line = t!(
+                "Build failed: {n} error{s} found; nothing was written (the previous output is unchanged).",
+                "构建失败：发现 {n} 个错误；没有写入任何文件（上一次的输出保持不变）。"
             );
+            let _ = writeln!(err, "{}", line.get(lang));
             1
         }
     }

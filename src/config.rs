@@ -8,7 +8,9 @@ use std::path::Path;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::t;
 use crate::toml_errors::TomlSource;
 
 /// `site.toml` as written.
@@ -150,13 +152,18 @@ impl Config {
         let path = root.join("site.toml");
         let rel = Path::new("site.toml");
         let raw = std::fs::read(&path).map_err(|e| {
-            Diagnostic::new(rel, format!("cannot read site.toml: {e}"))
-                .hint("run liaison in the folder that holds site.toml, or pass --root <folder>")
+            Diagnostic::new(rel, Code::SiteTomlUnreadable, t!("cannot read site.toml: {e}", "无法读取 site.toml：{e}"))
+                .hint(t!(
+                    "run liaison in the folder that holds site.toml, or pass --root <folder>",
+                    "在 site.toml 所在的文件夹里运行 liaison，或加上 --root <文件夹>"
+                ))
         })?;
-        let text = String::from_utf8(raw)
-            .map_err(|_| Diagnostic::new(rel, "site.toml is not UTF-8 text").hint("save the file as UTF-8"))?;
+        let text = String::from_utf8(raw).map_err(|_| {
+            Diagnostic::new(rel, Code::NotUtf8, t!("site.toml is not UTF-8 text", "site.toml 不是 UTF-8 编码"))
+                .hint(t!("save the file as UTF-8", "把文件另存为 UTF-8 编码"))
+        })?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let src = TomlSource { path: rel, file: text, text, first_line: 1, what: "site.toml" };
+        let src = TomlSource { path: rel, file: text, text, first_line: 1, what: t!("site.toml", "site.toml 文件") };
         let mut site: SiteToml = toml::from_str(text).map_err(|e| src.error(&e))?;
         if let Some(b) = base_url {
             site.base_url = b.to_string();
@@ -171,8 +178,12 @@ impl Config {
             Ok(tz) => tz,
             Err(_) => {
                 errors.push(
-                    src.at_key("timezone", format!("unknown timezone `{}`", site.timezone))
-                        .hint("use an IANA name such as \"Asia/Shanghai\""),
+                    src.at_key(
+                        Code::BadTimezone,
+                        "timezone",
+                        t!("unknown timezone `{}`", "未知时区 `{}`", site.timezone),
+                    )
+                    .hint(t!("use an IANA name such as \"Asia/Shanghai\"", "请用 IANA 时区名，例如 \"Asia/Shanghai\"")),
                 );
                 TimeZone::UTC
             }
@@ -181,8 +192,15 @@ impl Config {
             Some(v) => v,
             None => {
                 errors.push(
-                    src.at_key("base_url", format!("base_url `{}` is not an http(s) URL", site.base_url))
-                        .hint("write the address the site will live at, e.g. \"https://wailian.example.edu.cn/\""),
+                    src.at_key(
+                        Code::BadBaseUrl,
+                        "base_url",
+                        t!("base_url `{}` is not an http(s) URL", "base_url `{}` 不是 http(s) 网址", site.base_url),
+                    )
+                    .hint(t!(
+                        "write the address the site will live at, e.g. \"https://wailian.example.edu.cn/\"",
+                        "写网站发布后的地址，例如 \"https://wailian.example.edu.cn/\""
+                    )),
                 );
                 ("/".to_string(), "/".to_string())
             }
@@ -192,23 +210,36 @@ impl Config {
             None => {
                 errors.push(
                     src.at_key(
+                        Code::BadAcademicYear,
                         "starts",
-                        format!("academic_year.starts `{}` is not a month and day", site.academic_year.starts),
+                        t!(
+                            "academic_year.starts `{}` is not a month and day",
+                            "academic_year.starts `{}` 不是“月-日”",
+                            site.academic_year.starts
+                        ),
                     )
-                    .hint("write it as \"MM-DD\", e.g. \"09-01\""),
+                    .hint(t!("write it as \"MM-DD\", e.g. \"09-01\"", "写成 \"MM-DD\"，例如 \"09-01\"")),
                 );
                 (9, 1)
             }
         };
         if site.paginate == 0 {
-            errors.push(src.at_key("paginate", "paginate must be at least 1").hint("e.g. paginate = 10"));
+            errors.push(
+                src.at_key(Code::BadPaginate, "paginate", t!("paginate must be at least 1", "paginate 至少为 1"))
+                    .hint(t!("e.g. paginate = 10", "例如 paginate = 10")),
+            );
         }
         let mut seen = std::collections::BTreeSet::new();
         for (i, tier) in site.tiers.iter().enumerate() {
             if !seen.insert(tier.id.as_str()) {
                 errors.push(
-                    src.at_text(&format!("\"{}\"", tier.id), 1.min(i), format!("tier `{}` is declared twice", tier.id))
-                        .hint("give every [[tiers]] entry its own id"),
+                    src.at_text(
+                        Code::DuplicateTier,
+                        &format!("\"{}\"", tier.id),
+                        1.min(i),
+                        t!("tier `{}` is declared twice", "赞助级别 `{}` 声明了两次", tier.id),
+                    )
+                    .hint(t!("give every [[tiers]] entry its own id", "每个 [[tiers]] 都要有自己的 id")),
                 );
             }
         }
@@ -283,7 +314,13 @@ mod tests {
     fn permalinks_keep_the_sub_path_once() {
         let site: SiteToml = toml::from_str("title = \"t\"\nbase_url = \"https://x.edu.cn/wailian/\"").unwrap();
         let text = "";
-        let src = TomlSource { path: Path::new("site.toml"), file: text, text, first_line: 1, what: "site.toml" };
+        let src = TomlSource {
+            path: Path::new("site.toml"),
+            file: text,
+            text,
+            first_line: 1,
+            what: t!("site.toml", "site.toml 文件"),
+        };
         let c = Config::check(site, &src).unwrap();
         assert_eq!(c.permalink("/activities/a/"), "https://x.edu.cn/wailian/activities/a/");
         assert_eq!(c.url("/activities/a/"), "/wailian/activities/a/");

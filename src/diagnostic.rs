@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
+use crate::codes::Code;
+use crate::i18n::{Lang, Text};
+
 /// A position in a source file: 1-based line and column (columns count characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Pos {
@@ -20,36 +23,29 @@ pub struct Pos {
 /// One problem found in the site, with where it is and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// The class of problem, with its stable code (`E040`); warnings have `W` codes.
+    pub code: Code,
     /// The file, relative to the site root when it is inside it.
     pub path: PathBuf,
     pub pos: Option<Pos>,
     /// Length of the culprit in characters (for the caret), when known.
     pub len: usize,
-    pub message: String,
-    pub hint: Option<String>,
+    /// What is wrong, in both languages (printed in the site's).
+    pub message: Text,
+    /// How to fix it.
+    pub hint: Option<Text>,
     /// The offending source line, to show under the message.
     pub source_line: Option<String>,
-    /// A warning (`liaison check` reports it; it does not fail a build) rather than an error.
-    pub warning: bool,
 }
 
 impl Diagnostic {
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos: None,
-            len: 1,
-            message: message.into(),
-            hint: None,
-            source_line: None,
-            warning: false,
-        }
+    pub fn new(path: impl Into<PathBuf>, code: Code, message: Text) -> Self {
+        Diagnostic { code, path: path.into(), pos: None, len: 1, message, hint: None, source_line: None }
     }
 
-    /// Marks this as a warning.
-    pub fn warn(mut self) -> Self {
-        self.warning = true;
-        self
+    /// A warning (`liaison check` reports it; it does not fail a build) rather than an error.
+    pub fn is_warning(&self) -> bool {
+        self.code.is_warning()
     }
 
     pub fn at(mut self, line: usize, col: usize) -> Self {
@@ -57,8 +53,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    pub fn hint(mut self, hint: Text) -> Self {
+        self.hint = Some(hint);
         self
     }
 
@@ -89,11 +85,21 @@ impl Diagnostic {
         }
     }
 
-    /// Renders the diagnostic for a terminal, with the source line and a caret when known.
-    pub fn render(&self) -> String {
+    /// Renders the diagnostic for a terminal in `lang`, with its code, the source line and a
+    /// caret when known: `error[E040]: ...` / `错误[E040]：...`.
+    pub fn render(&self, lang: Lang) -> String {
         let path = self.path.display().to_string();
-        let level = if self.warning { Level::WARNING } else { Level::ERROR };
-        let title = level.primary_title(self.message.as_str());
+        let level = match (self.is_warning(), lang) {
+            (false, Lang::En) => Level::ERROR,
+            (false, Lang::Zh) => Level::ERROR.with_name("错误"),
+            (true, Lang::En) => Level::WARNING,
+            (true, Lang::Zh) => Level::WARNING.with_name("警告"),
+        };
+        let help = match lang {
+            Lang::En => Level::HELP,
+            Lang::Zh => Level::HELP.with_name("提示"),
+        };
+        let title = level.primary_title(self.message.get(lang)).id(self.code.id());
         let mut groups = Vec::new();
         match (&self.pos, &self.source_line) {
             (Some(pos), Some(line)) => {
@@ -109,6 +115,7 @@ impl Diagnostic {
                     ),
                 );
             }
+            (None, _) if path.is_empty() => groups.push(Group::with_title(title)),
             (pos, _) => {
                 let mut origin = annotate_snippets::Origin::path(path.as_str());
                 if let Some(pos) = pos {
@@ -118,7 +125,7 @@ impl Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            groups.push(Group::with_title(Level::HELP.secondary_title(hint.as_str())));
+            groups.push(Group::with_title(help.secondary_title(hint.get(lang))));
         }
         Renderer::plain().render(&groups)
     }
@@ -126,9 +133,9 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)?;
+        write!(f, "{}: {} {}", self.location(), self.code.id(), self.message.en)?;
         if let Some(h) = &self.hint {
-            write!(f, " (hint: {h})")?;
+            write!(f, " (hint: {})", h.en)?;
         }
         Ok(())
     }
@@ -223,12 +230,20 @@ mod tests {
     #[test]
     fn renders_caret_under_culprit() {
         let src = "+++\nloaction = \"体育馆\"\n+++\n";
-        let d = Diagnostic::new("content/a.md", "unknown field `loaction`")
-            .in_source(src, 2, 1, 8)
-            .hint("did you mean `location`?");
-        let out = d.render();
+        let d = Diagnostic::new(
+            "content/a.md",
+            Code::UnknownField,
+            crate::t!("unknown field `loaction`", "未知字段 `loaction`"),
+        )
+        .in_source(src, 2, 1, 8)
+        .hint(crate::t!("did you mean `location`?", "是不是想写 `location`？"));
+        let out = d.render(Lang::En);
+        assert!(out.starts_with("error[E004]: unknown field `loaction`"), "{out}");
         assert!(out.contains("content/a.md:2:1"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains("help: did you mean `location`?"), "{out}");
+        let out = d.render(Lang::Zh);
+        assert!(out.starts_with("错误[E004]: 未知字段 `loaction`"), "{out}");
+        assert!(out.contains("提示: 是不是想写 `location`？"), "{out}");
     }
 }

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 static STARTER: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/src/starter");
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -32,10 +34,22 @@ fn write_dir(dir: &Dir<'_>, to: &Path, written: &mut Vec<PathBuf>) -> std::io::R
 pub fn init(dir: &Path, force: bool) -> Result<usize, Diagnostic> {
     let not_empty = std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false);
     if not_empty && !force {
-        return Err(Diagnostic::new(dir, "this folder is not empty; liaison init makes a new site in an empty folder")
-            .hint("choose a new folder name, or add --force to write the starter files into it anyway"));
+        return Err(Diagnostic::new(
+            dir,
+            Code::InitNotEmpty,
+            t!(
+                "this folder is not empty; liaison init makes a new site in an empty folder",
+                "这个文件夹不是空的；liaison init 只在空文件夹里新建站点"
+            ),
+        )
+        .hint(t!(
+            "choose a new folder name, or add --force to write the starter files into it anyway",
+            "换一个新的文件夹名，或加上 --force 仍然写入"
+        )));
     }
-    let fail = |e: std::io::Error| Diagnostic::new(dir, format!("cannot write the new site: {e}"));
+    let fail = |e: std::io::Error| {
+        Diagnostic::new(dir, Code::CannotCreate, t!("cannot write the new site: {e}", "无法写入新站点：{e}"))
+    };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut written = Vec::new();
     write_dir(&STARTER, dir, &mut written).map_err(fail)?;

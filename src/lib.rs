@@ -10,9 +10,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod codes;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod i18n;
 pub mod init;
 pub mod markdown;
 pub mod model;

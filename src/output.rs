@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 /// A file of the output: its path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,12 +50,23 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         || out_abs.starts_with(root_abs.join("content"))
         || out_abs.starts_with(root_abs.join("themes"));
     if dangerous {
-        return Err(Diagnostic::new(out, "refusing to write the site here: this folder holds the site's sources")
-            .hint("choose a separate output folder such as --out public"));
+        return Err(Diagnostic::new(
+            out,
+            Code::OutputInsideSources,
+            t!(
+                "refusing to write the site here: this folder holds the site's sources",
+                "拒绝把网站写到这里：这个文件夹存放着站点的源文件"
+            ),
+        )
+        .hint(t!("choose a separate output folder such as --out public", "另选一个输出文件夹，例如 --out public")));
     }
     if out.exists() && !out.is_dir() {
-        return Err(Diagnostic::new(out, "the output path exists and is not a folder")
-            .hint("remove or rename that file, or choose another --out"));
+        return Err(Diagnostic::new(
+            out,
+            Code::OutputIsFile,
+            t!("the output path exists and is not a folder", "输出路径已存在，而且不是文件夹"),
+        )
+        .hint(t!("remove or rename that file, or choose another --out", "删除或重命名那个文件，或另选 --out")));
     }
     Ok(())
 }
@@ -68,28 +81,34 @@ pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
     let pid = std::process::id();
     let tmp = parent.join(format!(".{name}.tmp-{pid}"));
     let old = parent.join(format!(".{name}.old-{pid}"));
-    let fail = |what: &str, p: &Path, e: io::Error| {
-        Diagnostic::new(p, format!("{what}: {e}")).hint("check that the output folder's parent exists and is writable")
+    let fail = |what: crate::i18n::Text, p: &Path, e: io::Error| {
+        let (en, zh) = (&what.en, &what.zh);
+        Diagnostic::new(p, Code::OutputWriteFailed, t!("{en}: {e}", "{zh}：{e}")).hint(t!(
+            "check that the output folder's parent exists and is writable",
+            "检查输出文件夹的上级文件夹是否存在、是否可写"
+        ))
     };
-    fs::create_dir_all(&parent).map_err(|e| fail("cannot create the output folder's parent", &parent, e))?;
+    fs::create_dir_all(&parent).map_err(|e| {
+        fail(t!("cannot create the output folder's parent", "无法创建输出文件夹的上级文件夹"), &parent, e)
+    })?;
     if tmp.exists() {
         let _ = fs::remove_dir_all(&tmp);
     }
     let result = write_tree(&tmp, output);
     if let Err((p, e)) = result {
         let _ = fs::remove_dir_all(&tmp);
-        return Err(fail("cannot write the output", &p, e));
+        return Err(fail(t!("cannot write the output", "无法写入输出"), &p, e));
     }
     if out.exists()
         && let Err(e) = fs::rename(out, &old)
     {
         let _ = fs::remove_dir_all(&tmp);
-        return Err(fail("cannot move the previous output aside", out, e));
+        return Err(fail(t!("cannot move the previous output aside", "无法挪开上一次的输出"), out, e));
     }
     if let Err(e) = fs::rename(&tmp, out) {
         let _ = fs::rename(&old, out);
         let _ = fs::remove_dir_all(&tmp);
-        return Err(fail("cannot move the new output into place", out, e));
+        return Err(fail(t!("cannot move the new output into place", "无法把新的输出放到位"), out, e));
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
@@ -102,7 +121,8 @@ pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
 pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Diagnostic> {
     use std::collections::{BTreeMap, BTreeSet};
     let fail = |p: &Path, e: io::Error| {
-        Diagnostic::new(p, format!("cannot update the output: {e}")).hint("check that the output folder is writable")
+        Diagnostic::new(p, Code::OutputWriteFailed, t!("cannot update the output: {e}", "无法更新输出：{e}"))
+            .hint(t!("check that the output folder is writable", "检查输出文件夹是否可写"))
     };
     let old_files: BTreeMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
     let old_copies: BTreeMap<&str, &Path> = old.copies.iter().map(|c| (c.path.as_str(), c.from.as_path())).collect();

@@ -6,10 +6,12 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::codes::Code;
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{self, ModelOptions, Site};
 use crate::output::{self, Output};
+use crate::t;
 use crate::{content, render, theme, when};
 
 /// What the user asked for (the flags of `build`).
@@ -32,7 +34,8 @@ impl BuildOptions {
 /// A failed build: usage problems (exit 2) or content problems (exit 1).
 #[derive(Debug)]
 pub enum BuildError {
-    Usage(String),
+    /// The command line or the folder it names is wrong (no site here, a bad `--now`).
+    Usage(Diagnostic),
     Content(Diagnostics),
 }
 
@@ -53,6 +56,14 @@ impl Built {
     }
 }
 
+/// The error for a folder without `site.toml`.
+pub fn no_site_toml(root: &Path) -> Diagnostic {
+    Diagnostic::new(root, Code::NoSiteToml, t!("no site.toml in this folder", "这个文件夹里没有 site.toml")).hint(t!(
+        "run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)",
+        "在站点文件夹里运行 liaison，或加上 --root <文件夹>（liaison init <文件夹> 可以新建站点）"
+    ))
+}
+
 /// Runs every stage up to rendering; writes nothing.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
     build_site_cached(opts, &mut content::Cache::default())
@@ -63,13 +74,13 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Res
     let start = Instant::now();
     let root: &Path = &opts.root;
     if !root.is_dir() {
-        return Err(BuildError::Usage(format!("the site folder {} does not exist", root.display())));
+        return Err(BuildError::Usage(
+            Diagnostic::new(root, Code::NoSiteFolder, t!("the site folder does not exist", "站点文件夹不存在"))
+                .hint(t!("check the path given to --root", "检查 --root 后面的路径")),
+        ));
     }
     if !root.join("site.toml").is_file() {
-        return Err(BuildError::Usage(format!(
-            "no site.toml in {}: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)",
-            root.display()
-        )));
+        return Err(BuildError::Usage(no_site_toml(root)));
     }
     let mut stages = Vec::new();
     let mut lap = Instant::now();
@@ -79,7 +90,8 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Res
     };
     let config = Config::load(root, opts.base_url.as_deref()).map_err(BuildError::Content)?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz).map_err(BuildError::Usage)?;
+    let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz)
+        .map_err(|m| BuildError::Usage(Diagnostic::new("", Code::BadNow, m)))?;
     let theme = theme::load(root, &config.site.theme, &config.site.language);
     let content = content::load_cached(root, &config, cache);
     let (theme, content) = match (theme, content) {
@@ -107,7 +119,7 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Res
 /// `liaison build`: builds and writes the output folder atomically.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
-    output::check_out_dir(&opts.root, &out).map_err(|d| BuildError::Usage(d.to_string()))?;
+    output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
     let mut built = build_site(opts)?;
     let lap = Instant::now();
     output::write_site(&out, &built.output).map_err(|d| BuildError::Content(d.into()))?;

@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 
 use pinyin::ToPinyin;
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 /// The kinds `liaison new` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -79,8 +81,12 @@ pub fn new_item(
         None => slug(title),
     };
     if base.is_empty() || base.contains(['/', '\\']) || base.starts_with('.') {
-        return Err(Diagnostic::new("content", format!("cannot make a file name from `{title}`"))
-            .hint("give one with --slug, e.g. --slug new-year-gala"));
+        return Err(Diagnostic::new(
+            "content",
+            Code::NoFileName,
+            t!("cannot make a file name from `{title}`", "无法从 `{title}` 生成文件名"),
+        )
+        .hint(t!("give one with --slug, e.g. --slug new-year-gala", "用 --slug 指定一个，例如 --slug new-year-gala")));
     }
     let name = match (kind, slug_flag) {
         (NewKind::Activity, None) => format!("{}-{base}", today.strftime("%Y-%m")),
@@ -89,17 +95,25 @@ pub fn new_item(
     let rel = Path::new("content").join(kind.section()).join(format!("{name}.md"));
     let path = root.join(&rel);
     if path.exists() || root.join("content").join(kind.section()).join(&name).join("index.md").exists() {
-        return Err(Diagnostic::new(&rel, "this file already exists; liaison new never overwrites")
-            .hint("choose another title, or pass --slug with a new name"));
+        return Err(Diagnostic::new(
+            &rel,
+            Code::FileExists,
+            t!("this file already exists; liaison new never overwrites", "这个文件已经存在；liaison new 不会覆盖文件"),
+        )
+        .hint(t!("choose another title, or pass --slug with a new name", "换一个标题，或用 --slug 指定新的文件名")));
     }
     let zh = config.site.language.starts_with("zh");
     let template = archetype(root, config, kind).unwrap_or_else(|| default_template(kind, zh).to_string());
     let tier = config.site.tiers.first().map(|t| t.id.as_str()).unwrap_or("gold");
     let text = fill(&template, title, &name, today, tier);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Diagnostic::new(&rel, format!("cannot create the folder: {e}")))?;
+        std::fs::create_dir_all(parent).map_err(|e| {
+            Diagnostic::new(&rel, Code::CannotCreate, t!("cannot create the folder: {e}", "无法创建文件夹：{e}"))
+        })?;
     }
-    std::fs::write(&path, text).map_err(|e| Diagnostic::new(&rel, format!("cannot write the file: {e}")))?;
+    std::fs::write(&path, text).map_err(|e| {
+        Diagnostic::new(&rel, Code::CannotCreate, t!("cannot write the file: {e}", "无法写入文件：{e}"))
+    })?;
     Ok(rel)
 }
 

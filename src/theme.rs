@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, rel};
+use crate::t;
 use crate::toml_errors::TomlSource;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,15 +58,26 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
             let cycle: Vec<&str> = chain.iter().map(|(c, _)| c.as_str()).chain([n.as_str()]).collect();
             return Err(Diagnostic::new(
                 &referrer,
-                format!("themes extend each other in a circle: {}", cycle.join(" -> ")),
+                Code::ThemeCycle,
+                t!("themes extend each other in a circle: {}", "主题互相继承成了环：{}", cycle.join(" -> ")),
             )
-            .hint("remove `extends` from one of these themes' theme.toml")
+            .hint(t!(
+                "remove `extends` from one of these themes' theme.toml",
+                "从其中一个主题的 theme.toml 里删除 `extends`"
+            ))
             .into());
         }
         if n.is_empty() || n.contains(['/', '\\']) || n.starts_with('.') {
-            return Err(Diagnostic::new(&referrer, format!("`{n}` is not a theme name"))
-                .hint("a theme is a folder name under themes/, such as \"default\"")
-                .into());
+            return Err(Diagnostic::new(
+                &referrer,
+                Code::BadThemeName,
+                t!("`{n}` is not a theme name", "`{n}` 不是主题名"),
+            )
+            .hint(t!(
+                "a theme is a folder name under themes/, such as \"default\"",
+                "主题名是 themes/ 下的文件夹名，例如 \"default\""
+            ))
+            .into());
         }
         let dir = themes.join(&n);
         let toml_path = dir.join("theme.toml");
@@ -74,20 +87,41 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
                 .unwrap_or_default();
             let mut available = available;
             available.sort();
-            return Err(Diagnostic::new(&referrer, format!("theme `{n}` not found: there is no folder themes/{n}"))
-                .hint(if available.is_empty() {
-                    "create themes/<name>/ with theme.toml and templates/, or copy themes/default from liaison's repository".to_string()
-                } else {
-                    format!("available themes: {}", available.join(", "))
-                })
-                .into());
+            let list = available.join(", ");
+            return Err(Diagnostic::new(
+                &referrer,
+                Code::ThemeNotFound,
+                t!("theme `{n}` not found: there is no folder themes/{n}", "找不到主题 `{n}`：没有 themes/{n} 文件夹"),
+            )
+            .hint(if available.is_empty() {
+                t!(
+                    "create themes/<name>/ with theme.toml and templates/, or copy themes/default from liaison's repository",
+                    "新建 themes/<名字>/，放入 theme.toml 和 templates/，或从 liaison 的仓库复制 themes/default"
+                )
+            } else {
+                t!("available themes: {list}", "现有的主题：{list}")
+            })
+            .into());
         }
         let text = std::fs::read_to_string(&toml_path).map_err(|e| {
-            Diagnostic::new(rel(root, &toml_path), format!("cannot read theme.toml: {e}"))
-                .hint("every theme folder needs a theme.toml with at least name = \"...\"")
+            Diagnostic::new(
+                rel(root, &toml_path),
+                Code::ThemeTomlUnreadable,
+                t!("cannot read theme.toml: {e}", "无法读取 theme.toml：{e}"),
+            )
+            .hint(t!(
+                "every theme folder needs a theme.toml with at least name = \"...\"",
+                "每个主题文件夹都需要 theme.toml，至少写上 name = \"...\""
+            ))
         })?;
         let tpath = rel(root, &toml_path);
-        let src = TomlSource { path: &tpath, file: &text, text: &text, first_line: 1, what: "theme.toml" };
+        let src = TomlSource {
+            path: &tpath,
+            file: &text,
+            text: &text,
+            first_line: 1,
+            what: t!("theme.toml", "theme.toml 文件"),
+        };
         let t: ThemeToml = toml::from_str(&text).map_err(|e| src.error(&e))?;
         let _ = (&t.name, &t.description, &t.author);
         next = t.extends.clone();
@@ -104,7 +138,11 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
                 Ok(source) => {
                     theme.templates.insert(name, TemplateFile { source, path: rel(root, &path) });
                 }
-                Err(e) => errors.push(Diagnostic::new(rel(root, &path), format!("cannot read template: {e}"))),
+                Err(e) => errors.push(Diagnostic::new(
+                    rel(root, &path),
+                    Code::Unreadable,
+                    t!("cannot read template: {e}", "无法读取模板：{e}"),
+                )),
             }
         }
         for (name, path) in files_under(&dir.join("static")) {
@@ -121,8 +159,18 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
     }
     if !found_strings {
         errors.push(
-            Diagnostic::new("site.toml", format!("theme `{name}` has no UI strings for language `{language}`"))
-                .hint(format!("add themes/{name}/i18n/{language}.toml, or set language to one the theme has (e.g. \"zh-CN\" or \"en\")")),
+            Diagnostic::new(
+                "site.toml",
+                Code::NoUiStrings,
+                t!(
+                    "theme `{name}` has no UI strings for language `{language}`",
+                    "主题 `{name}` 没有语言 `{language}` 的界面文字"
+                ),
+            )
+            .hint(t!(
+                "add themes/{name}/i18n/{language}.toml, or set language to one the theme has (e.g. \"zh-CN\" or \"en\")",
+                "添加 themes/{name}/i18n/{language}.toml，或把 language 设为主题已有的语言（例如 \"zh-CN\" 或 \"en\"）"
+            )),
         );
     }
     errors.into_result(theme)
@@ -130,8 +178,10 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
 
 fn load_strings(root: &Path, path: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
     let p = rel(root, path);
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::new(&p, format!("cannot read: {e}")))?;
-    let src = TomlSource { path: &p, file: &text, text: &text, first_line: 1, what: "UI strings" };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::new(&p, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
+    })?;
+    let src = TomlSource { path: &p, file: &text, text: &text, first_line: 1, what: t!("UI strings", "界面文字") };
     let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| src.error(&e))?;
     Ok(table)
 }

@@ -13,9 +13,13 @@ use std::time::{Duration, Instant};
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
+use crate::codes::Code;
 use crate::content::{Cache, is_ignored_name};
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Lang;
 use crate::output::{self, Output};
 use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::t;
 
 /// What one (re)build did.
 #[derive(Debug, Clone, Default)]
@@ -39,12 +43,17 @@ pub struct Rebuilder {
 impl Rebuilder {
     pub fn new(opts: BuildOptions) -> Result<Rebuilder, BuildError> {
         let out = opts.out_dir();
-        output::check_out_dir(&opts.root, &out).map_err(|d| BuildError::Usage(d.to_string()))?;
+        output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
         Ok(Rebuilder { opts, out, cache: Cache::default(), last: None })
     }
 
     pub fn out_dir(&self) -> &Path {
         &self.out
+    }
+
+    /// The language of messages, read afresh (an editor may change `language` while watching).
+    pub fn lang(&self) -> Lang {
+        Lang::for_site(&self.opts.root)
     }
 
     /// Forgets cached content (after `site.toml` changed: tiers and kinds may differ).
@@ -121,7 +130,8 @@ pub fn first_build(
     log: &mut dyn std::io::Write,
     notify: &dyn Fn(Event),
 ) -> Result<(), BuildError> {
-    report(rebuilder.rebuild(), "initial build", log, notify, &mut false)
+    let lang = rebuilder.lang();
+    report(rebuilder.rebuild(), lang.pick("initial build", "首次构建"), lang, log, notify, &mut false)
 }
 
 /// Rebuilds on every relevant change until the process is stopped.
@@ -133,18 +143,33 @@ pub fn watch_changes(
     let root = std::fs::canonicalize(&rebuilder.opts.root).unwrap_or_else(|_| rebuilder.opts.root.clone());
     let out = std::fs::canonicalize(rebuilder.out_dir()).unwrap_or_else(|_| rebuilder.out_dir().to_path_buf());
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(80), None, tx)
-        .map_err(|e| BuildError::Usage(format!("cannot watch files: {e}")))?;
+    let cannot_watch = |p: &Path, e: notify::Error| {
+        BuildError::Usage(
+            Diagnostic::new(p, Code::CannotWatch, t!("cannot watch for changes: {e}", "无法监视文件变化：{e}")).hint(
+                t!(
+                    "on Linux, raise the inotify limit: sysctl fs.inotify.max_user_watches=524288",
+                    "在 Linux 上可以调高 inotify 上限：sysctl fs.inotify.max_user_watches=524288"
+                ),
+            ),
+        )
+    };
+    let mut debouncer = new_debouncer(Duration::from_millis(80), None, tx).map_err(|e| cannot_watch(&root, e))?;
     for (p, mode) in [
         (root.join("content"), RecursiveMode::Recursive),
         (root.join("themes"), RecursiveMode::Recursive),
         (root.clone(), RecursiveMode::NonRecursive),
     ] {
         if p.exists() {
-            debouncer.watch(&p, mode).map_err(|e| BuildError::Usage(format!("cannot watch {}: {e}", p.display())))?;
+            debouncer.watch(&p, mode).map_err(|e| cannot_watch(&p, e))?;
         }
     }
-    let _ = writeln!(log, "Watching {} for changes (Ctrl-C to stop)", root.display());
+    let lang = rebuilder.lang();
+    let shown = root.display();
+    let _ = writeln!(
+        log,
+        "{}",
+        t!("Watching {shown} for changes (Ctrl-C to stop)", "正在监视 {shown} 的变化（按 Ctrl-C 停止）").get(lang)
+    );
     // After a failed build the next good one must be announced even if no file changed, so
     // browsers drop the error overlay.
     let mut failed = false;
@@ -176,8 +201,11 @@ pub fn watch_changes(
         }
         let what: Vec<String> =
             paths.iter().take(3).map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();
-        let more = if paths.len() > 3 { format!(" and {} more", paths.len() - 3) } else { String::new() };
-        let _ = report(rebuilder.rebuild(), &format!("{}{more}", what.join(", ")), log, notify, &mut failed);
+        let lang = rebuilder.lang();
+        let n = paths.len().saturating_sub(3);
+        let more = if n > 0 { t!(" and {n} more", " 等另外 {n} 个").get(lang).to_string() } else { String::new() };
+        let what = format!("{}{more}", what.join(", "));
+        let _ = report(rebuilder.rebuild(), &what, lang, log, notify, &mut failed);
     }
     Ok(())
 }
@@ -185,20 +213,19 @@ pub fn watch_changes(
 fn report(
     result: Result<Report, BuildError>,
     what: &str,
+    lang: Lang,
     log: &mut dyn std::io::Write,
     notify: &dyn Fn(Event),
     failed: &mut bool,
 ) -> Result<(), BuildError> {
     match result {
         Ok(r) => {
-            let _ = writeln!(
-                log,
-                "Rebuilt ({what}): {} pages, {} files written, {} removed in {} ms",
-                r.pages,
-                r.written,
-                r.removed,
-                r.elapsed.as_millis()
+            let (pages, written, removed, ms) = (r.pages, r.written, r.removed, r.elapsed.as_millis());
+            let line = t!(
+                "Rebuilt ({what}): {pages} pages, {written} files written, {removed} removed in {ms} ms",
+                "已重新构建（{what}）：{pages} 个页面，写入 {written} 个文件，删除 {removed} 个，用时 {ms} ms"
             );
+            let _ = writeln!(log, "{}", line.get(lang));
             if r.written + r.removed > 0 || *failed {
                 notify(Event::Rebuilt { css_only: r.css_only && !*failed });
             }
@@ -206,12 +233,13 @@ fn report(
             Ok(())
         }
         Err(BuildError::Content(diags)) => {
-            let text: String = diags.0.iter().map(|d| format!("{}\n", d.render())).collect();
-            let _ = writeln!(
-                log,
-                "{text}Build failed ({what}): {} error(s); still serving the last good build.",
-                diags.len()
+            let text: String = diags.0.iter().map(|d| format!("{}\n", d.render(lang))).collect();
+            let n = diags.len();
+            let line = t!(
+                "Build failed ({what}): {n} error(s); still serving the last good build.",
+                "构建失败（{what}）：{n} 个错误；仍在使用上一次成功的构建。"
             );
+            let _ = writeln!(log, "{text}{}", line.get(lang));
             notify(Event::Failed(text));
             *failed = true;
             Ok(())

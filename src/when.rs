@@ -112,20 +112,24 @@ pub fn resolve_now(
     flag: Option<&str>,
     source_date_epoch: Option<&str>,
     tz: &TimeZone,
-) -> Result<ZonedDateTime, String> {
+) -> Result<ZonedDateTime, crate::i18n::Text> {
     if let Some(text) = flag {
         return parse_now(text, tz).ok_or_else(|| {
-            format!(
-                "`--now {text}` is not a time liaison understands; use 2018-09-20, 2018-09-20T19:00:00 or 2018-09-20T19:00:00+08:00"
+            crate::t!(
+                "`--now {text}` is not a time liaison understands; use 2018-09-20, 2018-09-20T19:00:00 or 2018-09-20T19:00:00+08:00",
+                "liaison 无法识别 `--now {text}`；请写成 2018-09-20、2018-09-20T19:00:00 或 2018-09-20T19:00:00+08:00"
             )
         });
     }
     if let Some(epoch) = source_date_epoch.filter(|s| !s.trim().is_empty()) {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| format!("SOURCE_DATE_EPOCH={epoch} is not a number of seconds since 1970"))?;
-        let ts = Timestamp::from_second(secs).map_err(|e| format!("SOURCE_DATE_EPOCH={epoch}: {e}"))?;
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            crate::t!(
+                "SOURCE_DATE_EPOCH={epoch} is not a number of seconds since 1970",
+                "SOURCE_DATE_EPOCH={epoch} 不是自 1970 年起的秒数"
+            )
+        })?;
+        let ts = Timestamp::from_second(secs)
+            .map_err(|e| crate::t!("SOURCE_DATE_EPOCH={epoch}: {e}", "SOURCE_DATE_EPOCH={epoch}：{e}"))?;
         return Ok(ts.to_zoned_datetime(tz.clone()));
     }
     Ok(Timestamp::now().to_zoned_datetime(tz.clone()))

@@ -15,9 +15,13 @@ fn closing_line_reports_pages_and_time() {
     let site = Site::fixture("basic");
     let out = site.build(&[]);
     let line = out.trim();
-    assert!(line.starts_with("Built 23 pages (34 files) in "), "{line}");
+    // The site is Chinese, so is the closing line; LIAISON_LANG=en switches it to English.
+    assert!(line.starts_with("已构建 23 个页面（34 个文件），用时 "), "{line}");
     assert!(line.contains(" ms -> "), "{line}");
     assert_eq!(out.lines().count(), 1);
+    let out = site.cmd(&["build", "--now", "2018-09-15"]).env("LIAISON_LANG", "en").output().unwrap();
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(line.starts_with("Built 23 pages (34 files) in "), "{line}");
 }
 
 #[test]

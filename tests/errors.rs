@@ -7,16 +7,22 @@ mod common;
 use common::Site;
 
 /// Builds the good fixture, applies `edit`, rebuilds and returns the failed build's stderr after
-/// checking exit code 1 and that the previous output is byte-for-byte intact.
+/// checking exit code 1 and that the previous output is byte-for-byte intact. The failing build
+/// runs twice: in the site's language (Chinese) and with `LIAISON_LANG=en`; both texts are
+/// returned, so each snapshot holds the message in both languages.
 fn fails(edit: impl FnOnce(&Site)) -> String {
     let site = Site::fixture("basic");
     site.build(&[]);
     let before = snapshot_output(&site);
     edit(&site);
-    let (code, stderr) = site.build_err(&[]);
-    assert_eq!(code, 1, "{stderr}");
-    assert_eq!(snapshot_output(&site), before, "a failed build changed public/");
-    stderr
+    let mut texts = Vec::new();
+    for lang in [None, Some("en")] {
+        let (code, stderr) = site.build_err_in(lang, &[]);
+        assert_eq!(code, 1, "{stderr}");
+        assert_eq!(snapshot_output(&site), before, "a failed build changed public/");
+        texts.push(stderr);
+    }
+    format!("{}\n----- LIAISON_LANG=en -----\n\n{}", texts[0], texts[1])
 }
 
 fn snapshot_output(site: &Site) -> Vec<(String, Vec<u8>)> {
@@ -276,27 +282,46 @@ fn zero_byte_file() {
 
 // Usage errors: exit code 2.
 
+/// Runs `cmd` in both languages, expecting exit code 2, and returns both stderr texts with
+/// `dir` replaced by `<dir>`.
+fn usage_error(mut cmd: impl FnMut() -> assert_cmd::Command, dir: &std::path::Path) -> [String; 2] {
+    ["zh-CN", "en"].map(|lang| {
+        let out = cmd().env("LIAISON_LANG", lang).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).replace(dir.to_str().unwrap(), "<dir>")
+    })
+}
+
 #[test]
 fn no_site_here_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out =
-        assert_cmd::Command::cargo_bin("liaison").unwrap().args(["build", "--root"]).arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr).replace(dir.path().to_str().unwrap(), "<dir>");
+    let run = || {
+        let mut c = assert_cmd::Command::cargo_bin("liaison").unwrap();
+        c.args(["build", "--root"]).arg(dir.path());
+        c
+    };
+    let [zh, en] = usage_error(run, dir.path());
     assert_eq!(
-        err,
-        "error: no site.toml in <dir>: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)\n"
+        zh,
+        "错误[E091]: 这个文件夹里没有 site.toml\n--> <dir>\n |\n提示: 在站点文件夹里运行 liaison，或加上 --root <文件夹>（liaison init <文件夹> 可以新建站点）\n\n"
+    );
+    assert_eq!(
+        en,
+        "error[E091]: no site.toml in this folder\n--> <dir>\n |\nhelp: run liaison in a site's folder or pass --root <folder> (liaison init <dir> makes a new site)\n\n"
     );
 }
 
 #[test]
 fn bad_now_is_a_usage_error() {
     let site = Site::fixture("basic");
-    let out = site.cmd(&["build", "--now", "tomorrow"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let [zh, en] = usage_error(|| site.cmd(&["build", "--now", "tomorrow"]), site.root());
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "error: `--now tomorrow` is not a time liaison understands; use 2018-09-20, 2018-09-20T19:00:00 or 2018-09-20T19:00:00+08:00\n"
+        zh,
+        "错误[E092]: liaison 无法识别 `--now tomorrow`；请写成 2018-09-20、2018-09-20T19:00:00 或 2018-09-20T19:00:00+08:00\n\n"
+    );
+    assert_eq!(
+        en,
+        "error[E092]: `--now tomorrow` is not a time liaison understands; use 2018-09-20, 2018-09-20T19:00:00 or 2018-09-20T19:00:00+08:00\n\n"
     );
 }
 
@@ -312,12 +337,14 @@ fn unknown_flag_is_a_usage_error() {
 fn out_pointing_at_content_is_refused() {
     let site = Site::fixture("basic");
     let content = site.root().join("content");
-    let out = site.cmd(&["build", "--out", content.to_str().unwrap()]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("refusing to write the site here"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let [zh, en] = usage_error(|| site.cmd(&["build", "--out", content.to_str().unwrap()]), site.root());
+    assert_eq!(
+        zh,
+        "错误[E080]: 拒绝把网站写到这里：这个文件夹存放着站点的源文件\n--> <dir>/content\n |\n提示: 另选一个输出文件夹，例如 --out public\n\n"
+    );
+    assert_eq!(
+        en,
+        "error[E080]: refusing to write the site here: this folder holds the site's sources\n--> <dir>/content\n |\nhelp: choose a separate output folder such as --out public\n\n"
     );
     assert!(content.join("about.md").exists());
 }
@@ -326,13 +353,116 @@ fn out_pointing_at_content_is_refused() {
 fn output_path_that_is_a_file_is_refused() {
     let site = Site::fixture("basic");
     site.write("public", "not a folder");
-    let out = site.cmd(&["build"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the output path exists and is not a folder"));
+    let [zh, en] = usage_error(|| site.cmd(&["build"]), site.root());
+    assert_eq!(
+        zh,
+        "错误[E081]: 输出路径已存在，而且不是文件夹\n--> <dir>/public\n |\n提示: 删除或重命名那个文件，或另选 --out\n\n"
+    );
+    assert_eq!(
+        en,
+        "error[E081]: the output path exists and is not a folder\n--> <dir>/public\n |\nhelp: remove or rename that file, or choose another --out\n\n"
+    );
+    assert_eq!(std::fs::read_to_string(site.root().join("public")).unwrap(), "not a folder");
 }
 
 #[test]
 fn link_to_a_draft_says_it_is_a_draft() {
     let err = fails(|s| replace(s, "content/about.md", "[银行](partners/bank.md)", "[计划](activities/draft-plan.md)"));
     insta::assert_snapshot!(err);
+}
+
+// One case for each remaining class, so every code in docs/errors.md has a tested example.
+
+#[test]
+fn unknown_timezone() {
+    let err = fails(|s| replace(s, "site.toml", "paginate = 2", "paginate = 2\ntimezone = \"Asia/Shanghia\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn academic_year_start_is_not_a_month_and_day() {
+    let err = fails(|s| replace(s, "site.toml", "[extra]", "[academic_year]\nstarts = \"September\"\n\n[extra]"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn paginate_zero() {
+    let err = fails(|s| replace(s, "site.toml", "paginate = 2", "paginate = 0"));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn tier_declared_twice() {
+    let err = fails(|s| replace(s, "site.toml", "id = \"silver\"", "id = \"gold\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn language_the_theme_has_no_strings_for() {
+    let err = fails(|s| replace(s, "site.toml", "paginate = 2", "paginate = 2\nlanguage = \"fr\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn theme_name_with_a_path() {
+    let err = fails(|s| replace(s, "site.toml", "theme = \"test\"", "theme = \"../test\""));
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn no_content_folder() {
+    let err = fails(|s| {
+        s.remove("content");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn symbolic_link_in_content() {
+    let err = fails(|s| {
+        std::os::unix::fs::symlink(s.root().join("site.toml"), s.root().join("content/activities/link.md")).unwrap();
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn activity_ends_before_it_starts() {
+    let err = fails(|s| {
+        replace(s, "content/activities/讲座.md", "date = 2019-03-10\n", "date = 2019-03-10\nend = 2019-03-09\n")
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn url_used_by_liaison_pages() {
+    let err = fails(|s| {
+        s.write("content/tags.md", "+++\ntitle = \"标签\"\n+++\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn file_url_equal_to_a_section_url() {
+    let err = fails(|s| {
+        s.write("content/photos/2018.md", "+++\ntitle = \"2018 相册\"\n+++\n");
+        s.write("content/photos.md", "+++\ntitle = \"相册\"\n+++\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn site_folder_that_does_not_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("wailian");
+    let run = || {
+        let mut c = assert_cmd::Command::cargo_bin("liaison").unwrap();
+        c.args(["build", "--root"]).arg(&missing);
+        c
+    };
+    let [zh, en] = usage_error(run, dir.path());
+    assert_eq!(zh, "错误[E090]: 站点文件夹不存在\n--> <dir>/wailian\n |\n提示: 检查 --root 后面的路径\n\n");
+    assert_eq!(
+        en,
+        "error[E090]: the site folder does not exist\n--> <dir>/wailian\n |\nhelp: check the path given to --root\n\n"
+    );
 }

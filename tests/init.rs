@@ -12,7 +12,7 @@ fn liaison() -> Command {
 fn a_new_site_builds_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("wailian");
-    let out = liaison().arg("init").arg(&site).output().unwrap();
+    let out = liaison().arg("init").arg(&site).env("LIAISON_LANG", "en").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with(&format!("Created a new site in {} (", site.display())), "{stdout}");
@@ -43,11 +43,19 @@ fn a_new_site_builds_at_once() {
 fn refuses_a_folder_that_is_not_empty_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-    let out = liaison().arg("init").arg(dir.path()).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("this folder is not empty; liaison init makes a new site in an empty folder"), "{err}");
-    assert!(err.contains("add --force"), "{err}");
+    let refused = |lang: &str| {
+        let out = liaison().arg("init").arg(dir.path()).env("LIAISON_LANG", lang).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).replace(dir.path().to_str().unwrap(), "<dir>")
+    };
+    assert_eq!(
+        refused("zh-CN"),
+        "错误[E103]: 这个文件夹不是空的；liaison init 只在空文件夹里新建站点\n--> <dir>\n |\n提示: 换一个新的文件夹名，或加上 --force 仍然写入\n\n"
+    );
+    assert_eq!(
+        refused("en"),
+        "error[E103]: this folder is not empty; liaison init makes a new site in an empty folder\n--> <dir>\n |\nhelp: choose a new folder name, or add --force to write the starter files into it anyway\n\n"
+    );
     assert!(!dir.path().join("site.toml").exists());
     liaison().arg("init").arg(dir.path()).arg("--force").assert().success();
     assert!(dir.path().join("site.toml").exists());

@@ -21,10 +21,7 @@ fn new_activity_from_a_chinese_title_gets_a_pinyin_date_prefixed_name() {
     let site = Site::example();
     let (code, out, _) = new(&site, &["activity", "元旦晚会"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        out,
-        "Created content/activities/2018-12-yuan-dan-wan-hui.md (a draft: remove `draft = true` to publish)\n"
-    );
+    assert_eq!(out, "已创建 content/activities/2018-12-yuan-dan-wan-hui.md（草稿：删除 `draft = true` 即可发布）\n");
     let text = std::fs::read_to_string(site.root().join("content/activities/2018-12-yuan-dan-wan-hui.md")).unwrap();
     assert!(text.contains("title = \"元旦晚会\"\n"));
     assert!(text.contains("date = 2018-12-20\n"));
@@ -65,8 +62,33 @@ fn slug_flag_and_refusing_to_overwrite() {
     let before = std::fs::read(site.root().join("content/activities/2018-gala.md")).unwrap();
     let (code, _, err) = new(&site, &["activity", "别的标题", "--slug", "2018-gala"]);
     assert_eq!(code, 1);
-    assert!(err.contains("this file already exists; liaison new never overwrites"), "{err}");
+    assert_eq!(
+        err,
+        "错误[E101]: 这个文件已经存在；liaison new 不会覆盖文件\n--> content/activities/2018-gala.md\n |\n提示: 换一个标题，或用 --slug 指定新的文件名\n\n"
+    );
+    let out =
+        site.cmd(&["new", "activity", "别的标题", "--slug", "2018-gala"]).env("LIAISON_LANG", "en").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error[E101]: this file already exists; liaison new never overwrites\n--> content/activities/2018-gala.md\n |\nhelp: choose another title, or pass --slug with a new name\n\n"
+    );
     assert_eq!(std::fs::read(site.root().join("content/activities/2018-gala.md")).unwrap(), before);
+}
+
+#[test]
+fn a_title_without_letters_needs_a_slug() {
+    let site = Site::example();
+    let (code, _, err) = new(&site, &["page", "！！！"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "错误[E100]: 无法从 `！！！` 生成文件名\n--> content\n |\n提示: 用 --slug 指定一个，例如 --slug new-year-gala\n\n"
+    );
+    let out = site.cmd(&["new", "page", "！！！"]).env("LIAISON_LANG", "en").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error[E100]: cannot make a file name from `！！！`\n--> content\n |\nhelp: give one with --slug, e.g. --slug new-year-gala\n\n"
+    );
 }
 
 #[test]

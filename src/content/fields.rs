@@ -36,6 +36,23 @@ impl Kind {
             Kind::Pages => "page",
         }
     }
+    /// The item's kind in both languages, for messages.
+    pub fn item_text(self) -> crate::i18n::Text {
+        let zh = match self {
+            Kind::Activities => "活动",
+            Kind::Partners => "合作伙伴",
+            Kind::Recruitment => "招新",
+            Kind::Pages => "页面",
+        };
+        crate::i18n::Text { en: self.item_name().to_string(), zh: zh.to_string() }
+    }
+
+    /// "activity front matter" / "活动的前置信息", for messages.
+    pub fn front_matter_text(self) -> crate::i18n::Text {
+        let k = self.item_text();
+        crate::i18n::Text { en: format!("{} front matter", k.en), zh: format!("{}的前置信息", k.zh) }
+    }
+
     pub fn section_name(self) -> &'static str {
         match self {
             Kind::Activities => "activities",

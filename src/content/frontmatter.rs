@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
+use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
+use crate::t;
 
 /// A source file split into front matter and body. Lines are 1-based lines of the file.
 #[derive(Debug, Clone)]
@@ -38,9 +40,12 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, col) =
             crate::diagnostic::line_col(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), e.valid_up_to());
-        Diagnostic::new(path, "this file is not valid UTF-8 text")
+        Diagnostic::new(path, Code::NotUtf8, t!("this file is not valid UTF-8 text", "这个文件不是 UTF-8 编码的文本"))
             .at(line, col)
-            .hint("save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)")
+            .hint(t!(
+                "save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)",
+                "用 UTF-8 编码保存文件（多数编辑器：另存为 / 编码：UTF-8）"
+            ))
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
@@ -69,9 +74,16 @@ pub fn split(path: &Path, text: String) -> Result<Split, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(path, "the front matter opened with +++ is never closed")
-        .in_source(&text, 1, 1, 3)
-        .hint("add a line containing only +++ after the last front matter field"))
+    Err(Diagnostic::new(
+        path,
+        Code::UnclosedFrontMatter,
+        t!("the front matter opened with +++ is never closed", "以 +++ 开头的前置信息没有结束"),
+    )
+    .in_source(&text, 1, 1, 3)
+    .hint(t!(
+        "add a line containing only +++ after the last front matter field",
+        "在前置信息最后一个字段后面加一行，只写 +++"
+    )))
 }
 
 #[cfg(test)]
@@ -90,7 +102,7 @@ mod tests {
     #[test]
     fn unclosed_front_matter_is_an_error() {
         let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\nbody\n".into()).unwrap_err();
-        assert_eq!(e.message, "the front matter opened with +++ is never closed");
+        assert_eq!(e.message.en, "the front matter opened with +++ is never closed");
         assert_eq!(e.pos.unwrap().line, 1);
     }
 

@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::t;
 use crate::toml_errors::TomlSource;
 use fields::{Common, ItemFm, Kind, SectionFm};
 use frontmatter::Split;
@@ -149,7 +151,8 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Co
 
 fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-        Diagnostic::new(rel, format!("cannot read this file: {e}")).hint("check that the file exists and is readable")
+        Diagnostic::new(rel, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
+            .hint(t!("check that the file exists and is readable", "检查文件是否存在、是否有读取权限"))
     })?;
     frontmatter::decode(rel, &bytes)
 }
@@ -183,7 +186,7 @@ fn load_section(
         file: &split.text,
         text: split.front_matter(),
         first_line: split.fm_line,
-        what: "section front matter (_index.md)",
+        what: t!("section front matter (_index.md)", "栏目的前置信息（_index.md）"),
     };
     let fm: SectionFm = toml::from_str(split.front_matter()).map_err(|e| src.error(&e))?;
     Ok(SectionSrc {
@@ -212,17 +215,29 @@ fn load_item(
         frontmatter::split(rel, text)?
     };
     if !split.has_front_matter {
-        return Err(Diagnostic::new(rel, format!("this {} has no front matter", kind.item_name()))
-            .in_source(&split.text, 1, 1, 1)
-            .hint(format!(
-                "start the file with a +++ line, the fields (e.g. {}), and another +++ line",
-                validate::example_fields(kind)
-            ))
-            .into());
+        let (k, example) = (kind.item_text(), validate::example_fields(kind));
+        return Err(Diagnostic::new(
+            rel,
+            Code::NoFrontMatter,
+            crate::i18n::Text {
+                en: format!("this {} has no front matter", k.en),
+                zh: format!("这个{}文件没有前置信息", k.zh),
+            },
+        )
+        .in_source(&split.text, 1, 1, 1)
+        .hint(t!(
+            "start the file with a +++ line, the fields (e.g. {example}), and another +++ line",
+            "文件开头先写一行 +++，再写字段（例如 {example}），再写一行 +++"
+        ))
+        .into());
     }
-    let what = format!("{} front matter", kind.item_name());
-    let src =
-        TomlSource { path: rel, file: &split.text, text: split.front_matter(), first_line: split.fm_line, what: &what };
+    let src = TomlSource {
+        path: rel,
+        file: &split.text,
+        text: split.front_matter(),
+        first_line: split.fm_line,
+        what: kind.front_matter_text(),
+    };
     let fm = ItemFm::parse(kind, split.front_matter()).map_err(|e| Diagnostics::from(src.error(&e)))?;
     validate::item(&fm, &src, config)?;
     let common = fm.common();

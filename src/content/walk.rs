@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::Asset;
+use crate::codes::Code;
 use crate::diagnostic::{Diagnostic, Diagnostics, rel};
+use crate::t;
 
 /// An item file found by the walk.
 #[derive(Debug, Clone)]
@@ -62,9 +64,16 @@ pub fn walk(root: &Path) -> Result<Found, Diagnostics> {
     let content = root.join("content");
     let content_rel = Path::new("content");
     if !content.is_dir() {
-        return Err(Diagnostic::new(content_rel, "the site has no content/ folder")
-            .hint("create content/ beside site.toml and put Markdown files in it (liaison init makes a working site)")
-            .into());
+        return Err(Diagnostic::new(
+            content_rel,
+            Code::NoContentFolder,
+            t!("the site has no content/ folder", "站点没有 content/ 文件夹"),
+        )
+        .hint(t!(
+            "create content/ beside site.toml and put Markdown files in it (liaison init makes a working site)",
+            "在 site.toml 旁边新建 content/ 文件夹并放入 Markdown 文件（liaison init 可以生成一个能用的站点）"
+        ))
+        .into());
     }
     let mut errors = Diagnostics::default();
     let mut files = Vec::new();
@@ -77,13 +86,27 @@ pub fn walk(root: &Path) -> Result<Found, Diagnostics> {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(e) if e.file_type().is_symlink() => errors.push(
-                Diagnostic::new(rel(root, e.path()), "symbolic links are not followed in content/")
-                    .hint("copy the file or folder into content/ instead of linking to it"),
+                Diagnostic::new(
+                    rel(root, e.path()),
+                    Code::Symlink,
+                    t!("symbolic links are not followed in content/", "content/ 中的符号链接不会被读取"),
+                )
+                .hint(t!(
+                    "copy the file or folder into content/ instead of linking to it",
+                    "把文件或文件夹复制到 content/ 里，不要用链接"
+                )),
             ),
             Ok(_) => {}
             Err(e) => {
                 let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| content_rel.to_path_buf());
-                errors.push(Diagnostic::new(path, format!("cannot read this folder: {e}")));
+                errors.push(
+                    Diagnostic::new(
+                        path,
+                        Code::Unreadable,
+                        t!("cannot read this folder: {e}", "无法读取这个文件夹：{e}"),
+                    )
+                    .hint(t!("check that the folder exists and is readable", "检查文件夹是否存在、是否有读取权限")),
+                );
             }
         }
     }

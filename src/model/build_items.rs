@@ -5,11 +5,13 @@ use std::collections::{BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use super::{Academic, Activity, Item, ItemData, ModelOptions, Partner, Round, Section, Semester, Stage, Status};
+use crate::codes::Code;
 use crate::config::Config;
 use crate::content::fields::ItemFm;
 use crate::content::{Content, ItemSrc};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, Links};
+use crate::t;
 use crate::text;
 use crate::toml_errors::TomlSource;
 use crate::when::When;
@@ -77,13 +79,22 @@ impl LinkMap<'_> {
     /// The error for a link whose target is not a published page.
     fn bad_link(&self, source: &std::path::Path, b: &markdown::BadLink) -> Diagnostic {
         if self.unpublished.contains(b.target.as_str()) {
-            Diagnostic::new(source, format!("link to a draft: {}", b.url)).hint(format!(
+            Diagnostic::new(source, Code::LinkToDraft, t!("link to a draft: {}", "链接到草稿：{}", b.url)).hint(t!(
                 "content/{} is a draft; publish it (remove draft = true) or build with --drafts",
+                "content/{} 是草稿；发布它（删除 draft = true），或用 --drafts 构建",
                 b.target
             ))
         } else {
-            Diagnostic::new(source, format!("link to a file that does not exist: {}", b.url))
-                .hint(format!("content/{} is not a page of this site; fix the path or create the file", b.target))
+            Diagnostic::new(
+                source,
+                Code::LinkToMissingFile,
+                t!("link to a file that does not exist: {}", "链接到不存在的文件：{}", b.url),
+            )
+            .hint(t!(
+                "content/{} is not a page of this site; fix the path or create the file",
+                "content/{} 不是本站的页面；请改正路径或新建这个文件",
+                b.target
+            ))
         }
     }
 }
@@ -167,8 +178,19 @@ pub fn items(
 }
 
 fn bad_file(src: &TomlSource<'_>, field: &str, value: &str, target: &str) -> Diagnostic {
-    src.at_text(&format!("\"{value}\""), 0, format!("`{field}` names a file that does not exist: content/{target}"))
-        .hint("put the file there, or fix the file name (names are case-sensitive)")
+    src.at_text(
+        Code::MissingFile,
+        &format!("\"{value}\""),
+        0,
+        t!(
+            "`{field}` names a file that does not exist: content/{target}",
+            "`{field}` 指向的文件不存在：content/{target}"
+        ),
+    )
+    .hint(t!(
+        "put the file there, or fix the file name (names are case-sensitive)",
+        "把文件放到那里，或改正文件名（区分大小写）"
+    ))
 }
 
 fn item(
@@ -181,13 +203,12 @@ fn item(
     path: String,
 ) -> Result<Item, Diagnostics> {
     let mut errors = Diagnostics::default();
-    let what = format!("{} front matter", src.kind.item_name());
     let tsrc = TomlSource {
         path: &src.source,
         file: &src.split.text,
         text: src.split.front_matter(),
         first_line: src.split.fm_line,
-        what: &what,
+        what: src.kind.front_matter_text(),
     };
     let (rendered, bad) = markdown::render(src.split.body(), &src.dir, links, options);
     for b in bad {

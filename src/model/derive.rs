@@ -4,9 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Figures, Item, ItemData, Section, Sponsorship, Tag, Year};
+use crate::codes::Code;
 use crate::content::Content;
 use crate::content::fields::ItemFm;
 use crate::diagnostic::{Diagnostics, did_you_mean};
+use crate::t;
 use crate::text::slugify;
 use crate::toml_errors::TomlSource;
 
@@ -26,13 +28,12 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
     for (n, item) in items.iter().enumerate() {
         let Some(src) = by_source.get(item.source.as_path()) else { continue };
         let ItemFm::Activity(fm) = &src.fm else { continue };
-        let what = "activity front matter";
         let tsrc = TomlSource {
             path: &src.source,
             file: &src.split.text,
             text: src.split.front_matter(),
             first_line: src.split.fm_line,
-            what,
+            what: crate::content::fields::Kind::Activities.front_matter_text(),
         };
         for (k, s) in fm.sponsors.iter().enumerate() {
             match partners.get(s.partner.as_str()) {
@@ -45,21 +46,38 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
                     let needle = format!("\"{}\"", s.partner);
                     if all_partner_ids.contains(&s.partner.as_str()) {
                         errors.push(
-                            tsrc.at_text(&needle, occurrence, format!("sponsor `{}` is a draft partner", s.partner))
-                                .hint("publish the partner (remove draft = true from its file) or build with --drafts"),
+                            tsrc.at_text(
+                                Code::DraftSponsor,
+                                &needle,
+                                occurrence,
+                                t!("sponsor `{}` is a draft partner", "赞助方 `{}` 是草稿", s.partner),
+                            )
+                            .hint(t!(
+                                "publish the partner (remove draft = true from its file) or build with --drafts",
+                                "发布这个合作伙伴（删除其文件中的 draft = true），或用 --drafts 构建"
+                            )),
                         );
                         continue;
                     }
                     let d = tsrc.at_text(
+                        Code::UnknownSponsor,
                         &needle,
                         occurrence,
-                        format!("unknown sponsor `{}`: no partner has this id", s.partner),
+                        t!(
+                            "unknown sponsor `{}`: no partner has this id",
+                            "未知的赞助方 `{}`：没有合作伙伴的 id 是它",
+                            s.partner
+                        ),
                     );
-                    let hint = {
-                        match did_you_mean(&s.partner, partners.keys().copied()) {
-                            Some(close) => format!("did you mean `{close}`? A partner's id is its file name in content/partners/ without .md"),
-                            None => "a partner's id is its file name in content/partners/ without .md; add the partner or fix the id".into(),
-                        }
+                    let hint = match did_you_mean(&s.partner, partners.keys().copied()) {
+                        Some(close) => t!(
+                            "did you mean `{close}`? A partner's id is its file name in content/partners/ without .md",
+                            "是不是想写 `{close}`？合作伙伴的 id 就是它在 content/partners/ 中的文件名（不含 .md）"
+                        ),
+                        None => t!(
+                            "a partner's id is its file name in content/partners/ without .md; add the partner or fix the id",
+                            "合作伙伴的 id 就是它在 content/partners/ 中的文件名（不含 .md）；请添加该合作伙伴或改正 id"
+                        ),
                     };
                     errors.push(d.hint(hint));
                 }

@@ -13,9 +13,11 @@ use std::collections::BTreeMap;
 
 use jiff::ZonedDateTime;
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::t;
 
 pub use derive::{compare, figures};
 pub use types::*;
@@ -59,19 +61,42 @@ fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnos
     for item in items {
         if reserved.iter().any(|r| item.path.starts_with(r)) {
             errors.push(
-                Diagnostic::new(&item.source, format!("the URL {} is used by liaison's own pages", item.path))
-                    .hint("rename the file or set another `slug`; /tags/ and /years/ are generated"),
+                Diagnostic::new(
+                    &item.source,
+                    Code::ReservedUrl,
+                    t!("the URL {} is used by liaison's own pages", "网址 {} 被 liaison 自动生成的页面占用", item.path),
+                )
+                .hint(t!(
+                    "rename the file or set another `slug`; /tags/ and /years/ are generated",
+                    "给文件改名或设置别的 `slug`；/tags/ 和 /years/ 是自动生成的"
+                )),
             );
         }
         let clash_with_section = sections.iter().any(|s| s.path == item.path);
         match seen.get(item.path.as_str()) {
             Some(other) => errors.push(
-                Diagnostic::new(&item.source, format!("two files want the same URL {}", item.path))
-                    .hint(format!("{} has it too; change the `slug` of one of them", other.display())),
+                Diagnostic::new(
+                    &item.source,
+                    Code::DuplicateUrl,
+                    t!("two files want the same URL {}", "两个文件的网址都是 {}", item.path),
+                )
+                .hint(t!(
+                    "{} has it too; change the `slug` of one of them",
+                    "{} 也是这个网址；请修改其中一个的 `slug`",
+                    other.display()
+                )),
             ),
             None if clash_with_section => errors.push(
-                Diagnostic::new(&item.source, format!("this file's URL {} is also a section's URL", item.path))
-                    .hint("rename the file or set another `slug`"),
+                Diagnostic::new(
+                    &item.source,
+                    Code::UrlIsSectionUrl,
+                    t!(
+                        "this file's URL {} is also a section's URL",
+                        "这个文件的网址 {} 与一个栏目的网址相同",
+                        item.path
+                    ),
+                )
+                .hint(t!("rename the file or set another `slug`", "给文件改名或设置别的 `slug`")),
             ),
             None => {
                 seen.insert(item.path.as_str(), &item.source);

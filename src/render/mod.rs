@@ -15,11 +15,14 @@ mod views;
 use minijinja::{Environment, Value, context};
 use rayon::prelude::*;
 
+use crate::codes::Code;
 use crate::config::Config;
 use crate::content::fields::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::i18n::Text;
 use crate::model::{Site, Tag, Year};
 use crate::output::{CopiedFile, Output, OutputFile};
+use crate::t;
 use crate::theme::Theme;
 use views::ser;
 
@@ -57,7 +60,7 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     let mut files = Vec::with_capacity(results.len());
     // One template mistake breaks every page using it: report it once, with a count.
     let mut seen: std::collections::BTreeMap<
-        (std::path::PathBuf, Option<crate::diagnostic::Pos>, String),
+        (std::path::PathBuf, Option<crate::diagnostic::Pos>, Text),
         (Diagnostic, usize),
     > = Default::default();
     for r in results {
@@ -71,11 +74,11 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     for (_, (d, count)) in seen {
         let d = if count > 1 {
             let hint = d.hint.clone().unwrap_or_default();
-            let others = count - 1;
-            d.hint(format!(
-                "{hint} (the same error occurred on {others} other page{})",
-                if others == 1 { "" } else { "s" }
-            ))
+            let (others, s) = (count - 1, if count == 2 { "" } else { "s" });
+            d.hint(Text {
+                en: format!("{} (the same error occurred on {others} other page{s})", hint.en),
+                zh: format!("{}（另有 {others} 个页面出现同样的错误）", hint.zh),
+            })
         } else {
             d
         };
@@ -99,25 +102,27 @@ fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>,
     let mut errors = Diagnostics::default();
     for (name, file) in &theme.templates {
         if let Err(e) = env.add_template(name, &file.source) {
-            errors.push(template_error(theme, &e, "compiling the template"));
+            errors.push(template_error(theme, &e, &t!("compiling the template", "编译模板")));
         }
     }
     errors.into_result(env)
 }
 
 /// A diagnostic for a template error, pointing into the theme file that caused it.
-fn template_error(theme: &Theme, e: &minijinja::Error, doing: &str) -> Diagnostic {
+fn template_error(theme: &Theme, e: &minijinja::Error, doing: &Text) -> Diagnostic {
     let (message, hint) = template_message(theme, e);
-    let d = Diagnostic::new(message.0, message.1).hint(format!("{hint} (while {doing})"));
+    let (hint_en, hint_zh, doing_en, doing_zh) = (&hint.en, &hint.zh, &doing.en, &doing.zh);
+    let d = Diagnostic::new(message.0, Code::TemplateError, message.1)
+        .hint(t!("{hint_en} (while {doing_en})", "{hint_zh}（出错时正在{doing_zh}）"));
     match message.2 {
         Some((source, line)) => d.in_source(&source, line, 1, 1),
         None => d,
     }
 }
 
-type TemplateSpot = (std::path::PathBuf, String, Option<(String, usize)>);
+type TemplateSpot = (std::path::PathBuf, Text, Option<(String, usize)>);
 
-fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'static str) {
+fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, Text) {
     let mut inner: Option<&dyn std::error::Error> = Some(e);
     let mut deepest = e;
     while let Some(err) = inner {
@@ -133,18 +138,23 @@ fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, &'sta
         .map(|f| f.path.clone())
         .unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
     let detail = match deepest.kind() {
-        minijinja::ErrorKind::OutOfFuel => {
-            "the template did too much work (an endless or enormous loop?) and was stopped".to_string()
-        }
-        _ => deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string()),
+        minijinja::ErrorKind::OutOfFuel => t!(
+            "the template did too much work (an endless or enormous loop?) and was stopped",
+            "模板的计算量过大（死循环或巨大的循环？），已被中止"
+        ),
+        _ => Text::same(deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string())),
     };
+    let (detail_en, detail_zh) = (&detail.en, &detail.zh);
     let spot = match (file, deepest.line()) {
         (Some(f), Some(line)) => Some((f.source.clone(), line)),
         _ => None,
     };
     (
-        (path, format!("template error: {detail}"), spot),
-        "fix the template at this line; docs/themes.md lists the variables templates can use",
+        (path, t!("template error: {detail_en}", "模板错误：{detail_zh}"), spot),
+        t!(
+            "fix the template at this line; docs/themes.md lists the variables templates can use",
+            "修改模板的这一行；docs/themes.md 列出了模板可用的变量"
+        ),
     )
 }
 
@@ -249,7 +259,7 @@ impl Globals<'_> {
                     self.template_for(item.template.as_deref(), default),
                     out_file(&item.path),
                     context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
-                    item.source.display().to_string(),
+                    Text::same(item.source.display().to_string()),
                 )
             }
             Job::Section { section, page, pages } => {
@@ -287,14 +297,19 @@ impl Globals<'_> {
                     self.template_for(s.template.as_deref(), default),
                     out_file(&path),
                     context! { section => self.sections[*section].clone(), paginator => paginator, current_path => path },
-                    s.source.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| format!("content/{}", s.dir)),
+                    Text::same(
+                        s.source
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| format!("content/{}", s.dir)),
+                    ),
                 )
             }
             Job::Tags => (
                 "tags.html".into(),
                 "tags/index.html".into(),
                 context! { current_path => "/tags/" },
-                "the tag list".into(),
+                t!("the tag list", "标签列表"),
             ),
             Job::Tag(n) => {
                 let t = &site.tags[*n];
@@ -305,14 +320,14 @@ impl Globals<'_> {
                     "tag.html".into(),
                     out_file(&path),
                     context! { tag => tag, current_path => path },
-                    format!("tag `{}`", t.name),
+                    t!("tag `{}`", "标签 `{}`", t.name),
                 )
             }
             Job::Years => (
                 "years.html".into(),
                 "years/index.html".into(),
                 context! { current_path => "/years/" },
-                "the year list".into(),
+                t!("the year list", "学年列表"),
             ),
             Job::Year(n) => {
                 let y = &site.years[*n];
@@ -327,31 +342,42 @@ impl Globals<'_> {
                     "year.html".into(),
                     out_file(&path),
                     context! { year => year, current_path => path },
-                    format!("academic year {}", y.start_year),
+                    t!("academic year {}", "{} 学年", y.start_year),
                 )
             }
             Job::Search => (
                 "search.html".into(),
                 "search/index.html".into(),
                 context! { current_path => "/search/" },
-                "the search page".into(),
+                t!("the search page", "搜索页"),
             ),
-            Job::NotFound => {
-                ("404.html".into(), "404.html".into(), context! { current_path => "/404.html" }, "the 404 page".into())
-            }
+            Job::NotFound => (
+                "404.html".into(),
+                "404.html".into(),
+                context! { current_path => "/404.html" },
+                t!("the 404 page", "404 页面"),
+            ),
         };
         let tmpl = self.env.get_template(&template).map_err(|_| {
+            let (what_en, what_zh, chain) = (&what.en, &what.zh, self.theme.chain.join(" -> "));
             Diagnostic::new(
                 format!(
                     "themes/{}/templates/{template}",
                     self.theme.chain.first().map(String::as_str).unwrap_or("default")
                 ),
-                format!("template `{template}` not found (needed for {what})"),
+                Code::TemplateMissing,
+                t!(
+                    "template `{template}` not found (needed for {what_en})",
+                    "找不到模板 `{template}`（{what_zh}需要它）"
+                ),
             )
-            .hint(format!("add it to the theme (themes searched: {})", self.theme.chain.join(" -> ")))
+            .hint(t!("add it to the theme (themes searched: {chain})", "把它加到主题里（已查找的主题：{chain}）"))
         })?;
         let ctx = context! { site => self.site_value.clone(), ..ctx };
-        let html = tmpl.render(ctx).map_err(|e| template_error(self.theme, &e, &format!("rendering {what}")))?;
+        let html = tmpl.render(ctx).map_err(|e| {
+            let (what_en, what_zh) = (&what.en, &what.zh);
+            template_error(self.theme, &e, &t!("rendering {what_en}", "渲染 {what_zh}"))
+        })?;
         Ok(OutputFile { path, bytes: html.into_bytes() })
     }
 }

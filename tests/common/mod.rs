@@ -66,7 +66,12 @@ impl Site {
     /// `liaison <args> --root <site>`, with a fixed clock.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::cargo_bin("liaison").expect("binary");
-        c.args(args).arg("--root").arg(self.root()).env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+        c.args(args)
+            .arg("--root")
+            .arg(self.root())
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env_remove("LIAISON_LANG")
+            .env("NO_COLOR", "1");
         c
     }
 
@@ -79,11 +84,20 @@ impl Site {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Builds expecting failure; returns (exit code, stderr).
+    /// Builds expecting failure; returns (exit code, stderr). Messages are in the site's language.
     pub fn build_err(&self, extra: &[&str]) -> (i32, String) {
+        self.build_err_in(None, extra)
+    }
+
+    /// [`Self::build_err`] with messages in `lang` (`LIAISON_LANG`) when given.
+    pub fn build_err_in(&self, lang: Option<&str>, extra: &[&str]) -> (i32, String) {
         let mut args = vec!["build", "--now", "2018-09-15"];
         args.extend_from_slice(extra);
-        let out = self.cmd(&args).output().expect("run");
+        let mut cmd = self.cmd(&args);
+        if let Some(lang) = lang {
+            cmd.env("LIAISON_LANG", lang);
+        }
+        let out = cmd.output().expect("run");
         assert!(!out.status.success(), "build unexpectedly succeeded:\n{}", String::from_utf8_lossy(&out.stdout));
         (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
     }

@@ -19,6 +19,8 @@ impl Running {
             .arg("--root")
             .arg(root)
             .env_remove("SOURCE_DATE_EPOCH")
+            // The tests read the log lines in English; tests/guide.rs sees the Chinese ones.
+            .env("LIAISON_LANG", "en")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
