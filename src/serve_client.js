@@ -20,7 +20,8 @@
         "color:#fff;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;padding:24px;white-space:pre-wrap";
       document.body.appendChild(overlay);
     }
-    overlay.textContent = "liaison: the last change did not build. The page shows the last good build.\n\n" + text;
+    // The text comes from liaison in the site's language, headline included.
+    overlay.textContent = text;
   }
   function hideError() {
     if (overlay) { overlay.remove(); overlay = null; }

@@ -240,7 +240,11 @@ fn report(
                 "构建失败（{what}）：{n} 个错误；仍在使用上一次成功的构建。"
             );
             let _ = writeln!(log, "{text}{}", line.get(lang));
-            notify(Event::Failed(text));
+            let headline = t!(
+                "liaison: the last change did not build. The page shows the last good build.",
+                "liaison：最近一次修改没能构建成功，页面显示的是上一次成功构建的版本。"
+            );
+            notify(Event::Failed(format!("{}\n\n{text}", headline.get(lang))));
             *failed = true;
             Ok(())
         }

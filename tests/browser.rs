@@ -191,7 +191,7 @@ async fn live_reload_follows_edits_keeps_scroll_swaps_css_and_shows_errors() {
     running.next_build().unwrap_err();
     let overlay = wait_js(
         &browser,
-        "var o = document.getElementById('liaison-error'); return o ? o.textContent.includes('content/activities/broken.md:2:') : false",
+        "var o = document.getElementById('liaison-error'); return o ? o.textContent.includes('content/activities/broken.md:2:') && o.textContent.includes('last change did not build') : false",
         true.into(),
     )
     .await;
