@@ -164,9 +164,10 @@ fn usage_or_content(e: BuildError, lang: Lang, err: &mut dyn Write) -> i32 {
 }
 
 fn init(args: InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let lang = Lang::for_shell();
     match crate::init::init(&args.dir, args.force) {
         Ok(n) => {
+            // From now on the site's language speaks (the starter site is Chinese).
+            let lang = Lang::for_site(&args.dir);
             let dir = args.dir.display();
             let line = t!(
                 "Created a new site in {dir} ({n} files). Next: cd {dir} && liaison serve",
@@ -176,7 +177,7 @@ fn init(args: InitArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             0
         }
         Err(d) => {
-            print_all([&d], lang, err);
+            print_all([&d], Lang::for_shell(), err);
             1
         }
     }

@@ -73,34 +73,28 @@ impl TomlSource<'_> {
     }
 }
 
-/// A hint for full-width punctuation typed with a Chinese input method, if the line has some.
+/// A hint for full-width punctuation typed with a Chinese input method, if the line has some:
+/// every such mistake on the line at once, so one fix-and-rerun is enough.
 fn full_width_hint(line: &str) -> Option<Text> {
-    let found = |c: char| line.contains(c);
-    if found('“') || found('”') || found('‘') || found('’') {
-        return Some(t!(
-            "use straight quotes \"...\" (switch the input method to English), not “ ” or ‘ ’",
-            "请用英文直引号 \"...\"（把输入法切换到英文），不要用 “ ” 或 ‘ ’"
-        ));
+    let mut found: Vec<Text> = Vec::new();
+    if ['“', '”', '‘', '’'].iter().any(|&c| line.contains(c)) {
+        found.push(t!("straight quotes \"...\" instead of “ ” or ‘ ’", "英文直引号 \"...\" 代替 “ ” 或 ‘ ’"));
     }
-    let replace = |c: char, ascii: char| {
-        t!(
-            "replace the full-width `{c}` with `{ascii}` (switch the input method to English)",
-            "把全角的 `{c}` 换成半角的 `{ascii}`（把输入法切换到英文）"
-        )
-    };
     for (c, ascii) in [('＝', '='), ('，', ','), ('［', '['), ('］', ']'), ('｛', '{'), ('｝', '}'), ('：', ':')]
     {
-        if let Some(eq) = line.find('=') {
-            // Only outside the value's quotes matters; a Chinese comma inside "..." is fine.
-            let before_value = &line[..eq];
-            let after = &line[eq..];
-            let outside_quotes = after.split('"').step_by(2).any(|part| part.contains(c));
-            if before_value.contains(c) || outside_quotes {
-                return Some(replace(c, ascii));
-            }
-        } else if line.contains(c) {
-            return Some(replace(c, ascii));
+        // Only outside a value's quotes matters; a Chinese comma inside "..." is fine.
+        let outside_quotes = line.split('"').step_by(2).any(|part| part.contains(c));
+        if outside_quotes {
+            found.push(t!("`{ascii}` instead of the full-width `{c}`", "半角的 `{ascii}` 代替全角的 `{c}`"));
         }
+    }
+    if !found.is_empty() {
+        let en: Vec<&str> = found.iter().map(|t| t.en.as_str()).collect();
+        let zh: Vec<&str> = found.iter().map(|t| t.zh.as_str()).collect();
+        return Some(Text {
+            en: format!("switch the input method to English and type {}", en.join(", ")),
+            zh: format!("把输入法切换到英文，用{}", zh.join("，用")),
+        });
     }
     let value = line.split_once('=').map(|(_, v)| v.trim()).unwrap_or("");
     if !value.is_empty() && !value.starts_with(['"', '[', '{', '\'']) && value.chars().any(crate::text::is_cjk) {
@@ -324,9 +318,19 @@ mod tests {
     #[test]
     fn chinese_keyboard_punctuation_gets_a_precise_hint() {
         let d = err_for("title = “晚会”\n");
-        assert!(d.hint.unwrap().en.starts_with("use straight quotes"), "curly quotes");
+        assert_eq!(
+            d.hint.unwrap().en,
+            "switch the input method to English and type straight quotes \"...\" instead of “ ” or ‘ ’"
+        );
         let d = err_for("title ＝ \"晚会\"\n");
-        assert!(d.hint.unwrap().zh.starts_with("把全角的 `＝` 换成半角的 `=`"));
+        assert_eq!(d.hint.unwrap().zh, "把输入法切换到英文，用半角的 `=` 代替全角的 `＝`");
+        let d = err_for("title ＝ “晚会”\n");
+        assert_eq!(
+            d.hint.unwrap().zh,
+            "把输入法切换到英文，用英文直引号 \"...\" 代替 “ ” 或 ‘ ’，用半角的 `=` 代替全角的 `＝`"
+        );
+        let d = err_for("title = \"晚会，元旦\"\nlocation = 大礼堂\n");
+        assert!(d.hint.unwrap().en.starts_with("text values need double quotes"), "a comma inside quotes is fine");
         let d = err_for("title = \"晚会，元旦\"\nlocation = 大礼堂\n");
         assert!(d.hint.unwrap().en.starts_with("text values need double quotes"));
     }

@@ -466,3 +466,10 @@ fn site_folder_that_does_not_exist() {
         "error[E090]: the site folder does not exist\n--> <dir>/wailian\n |\nhelp: check the path given to --root\n\n"
     );
 }
+
+#[test]
+fn chinese_input_method_punctuation() {
+    let err =
+        fails(|s| replace(s, "content/activities/讲座.md", "title = \"职业规划讲座\"", "title ＝ “职业规划讲座”"));
+    insta::assert_snapshot!(err);
+}
