@@ -245,6 +245,21 @@ fn drafts_private_files_and_comments_never_reach_the_output() {
     assert!(!site.public().join("activities/draft-plan").exists());
 }
 
+// Regression: a draft bundle's page was left out but its photos were still copied to
+// /activities/<bundle>/, published at a guessable address.
+#[test]
+fn a_draft_bundles_files_are_not_published() {
+    let site = Site::fixture("basic");
+    site.write("content/activities/plan/index.md", "+++\ntitle = \"计划\"\ndate = 2018-11-01\ndraft = true\n+++\n");
+    site.write("content/activities/plan/photo.svg", "<svg/>");
+    site.write("content/activities/plan/sub/notes.txt", "notes");
+    site.build(&[]);
+    assert!(!site.public().join("activities/plan").exists(), "{:?}", site.output_files());
+    site.build(&["--drafts"]);
+    assert!(site.public().join("activities/plan/photo.svg").exists());
+    assert!(site.public().join("activities/plan/sub/notes.txt").exists());
+}
+
 #[test]
 fn drafts_flag_includes_drafts() {
     let site = Site::fixture("basic");
