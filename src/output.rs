@@ -37,13 +37,8 @@ pub struct Output {
 
 /// Refuses output folders that would destroy the site or the system.
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let abs = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let root_abs = abs(root);
-    let out_abs = if out.exists() {
-        abs(out)
-    } else {
-        abs(out.parent().unwrap_or(Path::new("."))).join(out.file_name().unwrap_or_default())
-    };
+    let root_abs = resolved(root);
+    let out_abs = resolved(out);
     let dangerous = out_abs.parent().is_none()
         || out_abs == root_abs
         || root_abs.starts_with(&out_abs)
@@ -69,6 +64,30 @@ pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), Diagnostic> {
         .hint(t!("remove or rename that file, or choose another --out", "删除或重命名那个文件，或另选 --out")));
     }
     Ok(())
+}
+
+/// `p` made absolute with symlinks resolved as far as it exists, and the part that does not
+/// exist yet appended with `.` and `..` applied, so every spelling of a folder (relative,
+/// through a symlink, not created yet) compares equal.
+fn resolved(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let parts: Vec<Component> = abs.components().collect();
+    for existing in (1..=parts.len()).rev() {
+        if let Ok(mut real) = fs::canonicalize(parts[..existing].iter().collect::<PathBuf>()) {
+            for part in &parts[existing..] {
+                match part {
+                    Component::ParentDir => {
+                        real.pop();
+                    }
+                    Component::Normal(name) => real.push(name),
+                    _ => {}
+                }
+            }
+            return real;
+        }
+    }
+    abs
 }
 
 /// Writes `output` to `out` atomically: all or nothing.

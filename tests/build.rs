@@ -229,24 +229,207 @@ fn newer_and_older_neighbours() {
     assert_eq!(gala.text("#older"), "运动会");
 }
 
+/// Writes a unique marker into every place that must never be published (drafts of each kind,
+/// a draft section, a draft bundle's photo, `_` and `.` files and folders, editor temporaries,
+/// HTML comments of every shape) and returns each marker with what `--drafts` does with it.
+/// Markers are lower-case letters only, so the search index (which lower-cases and splits
+/// words) holds them whole if they leak.
+fn seed_private(site: &Site, tier: &str) -> Vec<(&'static str, WithDrafts)> {
+    let draft = |rel: &str, text: &str| {
+        site.write(rel, text);
+    };
+    draft(
+        "content/activities/zqxdraftfilename.md",
+        "+++\ntitle = \"zqxdrafttitle\"\ndate = 2018-10-01\ndraft = true\nlocation = \"zqxdraftlocation\"\n\
+         summary = \"zqxdraftsummary\"\ntags = [\"zqxdrafttag\"]\n\
+         sponsors = [{ partner = \"bank\", amount = 97531, goods = \"zqxdraftgoods\" }]\n+++\nzqxdraftbody\n",
+    );
+    draft(
+        "content/partners/zqxdraftpartnerid.md",
+        &format!("+++\nname = \"zqxdraftpartner\"\ntier = \"{tier}\"\ndraft = true\n+++\nzqxdraftpartnerbody\n"),
+    );
+    draft(
+        "content/recruitment/zqxdraftround.md",
+        "+++\ntitle = \"zqxdraftroundtitle\"\nopens = 2018-09-01\ncloses = 2018-12-01\ndraft = true\n\n\
+         [[stages]]\nname = \"zqxdraftstage\"\ndate = 2018-09-05\n+++\n",
+    );
+    draft("content/zqxdraftpage.md", "+++\ntitle = \"zqxdraftpagetitle\"\ndraft = true\n+++\nzqxdraftpagebody\n");
+    draft(
+        "content/activities/zqxdraftbundle/index.md",
+        "+++\ntitle = \"zqxdraftbundletitle\"\ndate = 2018-10-02\ndraft = true\ncover = \"photo.svg\"\n+++\n",
+    );
+    draft("content/activities/zqxdraftbundle/photo.svg", "<svg><!-- zqxdraftbundlephoto --></svg>");
+    draft("content/zqxdraftsection/_index.md", "+++\ntitle = \"zqxdraftsectiontitle\"\ndraft = true\n+++\n");
+    draft("content/zqxdraftsection/item.md", "+++\ntitle = \"zqxdraftsectionitem\"\n+++\n");
+    draft("content/zqxdraftsection/file.txt", "zqxdraftsectionfile");
+    // Private by name.
+    for (rel, marker) in [
+        ("content/_zqxunderscorefile.md", "zqxunderscorefile"),
+        ("content/activities/_notes.md", "zqxunderscoreinsection"),
+        ("content/_drafts/plan.md", "zqxunderscoredir"),
+        ("content/activities/_old/plan.md", "zqxunderscoresubdir"),
+        ("content/.zqxdotfile.md", "zqxdotfile"),
+        ("content/.hidden/plan.md", "zqxdotdir"),
+        ("content/about.md~", "zqxeditorbackup"),
+        ("content/.about.md.swp", "zqxeditorswap"),
+        ("content/#about.md#", "zqxemacsautosave"),
+        ("content/4913", "zqxvimprobe"),
+        ("content/about.md.tmp", "zqxeditortmp"),
+    ] {
+        site.write(rel, &format!("+++\ntitle = \"{marker}\"\n+++\n{marker}\n"));
+    }
+    for (rel, marker) in [
+        ("content/images/_raw.svg", "zqxunderscoreasset"),
+        ("content/images/.env", "zqxdotasset"),
+        ("content/activities/zqxhost/_notes.txt", "zqxbundleunderscore"),
+        ("content/activities/zqxhost/.notes.txt", "zqxbundledot"),
+        ("content/activities/zqxhost/_raw/big.svg", "zqxbundleunderscoredir"),
+    ] {
+        site.write(rel, marker);
+    }
+    // HTML comments of every shape, in a published bundle, a section intro and the home page.
+    site.write(
+        "content/activities/zqxhost/index.md",
+        "+++\ntitle = \"zqxvisiblehost\"\ndate = 2018-10-03\n+++\n\
+         before <!-- zqxcommentinline --> after zqxvisibletext\n\n\
+         <!-- zqxcommentblock -->\n\n\
+         <!--\nzqxcommentmulti\n\nstill a comment\n-->\n\n\
+         <div>x<!-- zqxcommentinhtml --></div>\n\n\
+         ## Heading <!-- zqxcommentheading -->\n\n\
+         - item <!-- zqxcommentlist -->\n\n\
+         | a |\n|---|\n| b <!-- zqxcommenttable --> |\n\n\
+         note[^1]\n\n[^1]: foot <!-- zqxcommentfootnote -->\n",
+    );
+    for rel in ["content/_index.md", "content/activities/_index.md"] {
+        let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+        site.write(rel, &format!("{text}\n<!-- zqxcommentsection -->\n"));
+    }
+    let mut markers = Vec::new();
+    for m in [
+        "zqxdraftfilename",
+        "zqxdrafttitle",
+        "zqxdraftbody",
+        "zqxdraftpartner",
+        "zqxdraftroundtitle",
+        "zqxdraftpagetitle",
+        "zqxdraftbundletitle",
+        "zqxdraftbundlephoto",
+        "zqxdraftsectiontitle",
+        "zqxdraftsectionitem",
+        "zqxdraftsectionfile",
+    ] {
+        markers.push((m, WithDrafts::Published));
+    }
+    // Fields a theme may or may not show.
+    for m in ["zqxdraftlocation", "zqxdraftsummary", "zqxdrafttag", "zqxdraftgoods", "zqxdraftstage", "97531", "97,531"]
+    {
+        markers.push((m, WithDrafts::Maybe));
+    }
+    for m in [
+        "zqxunderscorefile",
+        "zqxunderscoreinsection",
+        "zqxunderscoredir",
+        "zqxunderscoresubdir",
+        "zqxdotfile",
+        "zqxdotdir",
+        "zqxeditorbackup",
+        "zqxeditorswap",
+        "zqxemacsautosave",
+        "zqxvimprobe",
+        "zqxeditortmp",
+        "zqxunderscoreasset",
+        "zqxdotasset",
+        "zqxbundleunderscore",
+        "zqxbundledot",
+        "zqxbundleunderscoredir",
+        "zqxcommentinline",
+        "zqxcommentblock",
+        "zqxcommentmulti",
+        "zqxcommentinhtml",
+        "zqxcommentheading",
+        "zqxcommentlist",
+        "zqxcommenttable",
+        "zqxcommentfootnote",
+        "zqxcommentsection",
+    ] {
+        markers.push((m, WithDrafts::Never));
+    }
+    markers
+}
+
+/// What a build with `--drafts` does with a marker.
+#[derive(Clone, Copy, PartialEq)]
+enum WithDrafts {
+    Published,
+    Maybe,
+    Never,
+}
+
+/// Every output file's path and (lower-cased) text, for grepping.
+fn every_output(site: &Site) -> Vec<(String, String)> {
+    site.output_files()
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(site.public().join(&f)).unwrap();
+            (f.clone(), String::from_utf8_lossy(&bytes).to_lowercase())
+        })
+        .collect()
+}
+
 #[test]
 fn drafts_private_files_and_comments_never_reach_the_output() {
-    let site = built();
-    for f in site.output_files() {
-        let bytes = std::fs::read(site.public().join(&f)).unwrap();
-        let text = String::from_utf8_lossy(&bytes);
-        for marker in [
-            "SECRET-DRAFT-MARKER",
-            "SECRET-DRAFT-BODY",
-            "SECRET-PRIVATE-MARKER",
-            "SECRET-COMMENT-MARKER",
-            "99999",
-            "99,999",
-        ] {
-            assert!(!text.contains(marker), "{marker} leaked into {f}");
+    for (site, tier) in [(Site::fixture("basic"), "gold"), (Site::example(), "strategic")] {
+        let markers = seed_private(&site, tier);
+        site.build(&[]);
+        let outputs = every_output(&site);
+        // Every kind of output is searched: pages, feed, calendars, sitemap, search index.
+        for kind in ["index.html", "atom.xml", "calendar.ics", "sitemap.xml", "search/meta.json"] {
+            assert!(outputs.iter().any(|(f, _)| f == kind), "no {kind} to search");
+        }
+        assert!(outputs.iter().any(|(f, _)| f.starts_with("search/") && f != "search/meta.json"));
+        let all_text: String = outputs.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(all_text.contains("zqxvisibletext"), "the published page around the comments is there");
+        for (f, text) in &outputs {
+            for (marker, _) in &markers {
+                assert!(!text.contains(marker), "{marker} leaked into {f}");
+                assert!(!f.to_lowercase().contains(marker), "{marker} leaked into the file name {f}");
+            }
+        }
+        // The fixture's own markers (a draft, a private file, a comment) and its draft's amount.
+        for marker in ["secret-draft-marker", "secret-draft-body", "secret-private-marker", "secret-comment-marker"] {
+            assert!(!all_text.contains(marker), "{marker} leaked");
+        }
+        assert!(!site.public().join("activities/draft-plan").exists());
+        if tier == "gold" {
+            assert!(!all_text.contains("99999") && !all_text.contains("99,999"), "the fixture draft's amount leaked");
+        }
+
+        // The search is not vacuous: with --drafts the draft markers are published.
+        site.build(&["--drafts"]);
+        let drafted: String = every_output(&site).into_iter().map(|(f, t)| f + &t).collect();
+        for (marker, with_drafts) in &markers {
+            match with_drafts {
+                WithDrafts::Published => assert!(drafted.contains(marker), "{marker} not published with --drafts"),
+                WithDrafts::Never => assert!(!drafted.contains(marker), "{marker} leaked with --drafts"),
+                WithDrafts::Maybe => {}
+            }
         }
     }
-    assert!(!site.public().join("activities/draft-plan").exists());
+}
+
+// Regression: a draft bundle's page was left out but its photos were still copied to
+// /activities/<bundle>/, published at a guessable address.
+#[test]
+fn a_draft_bundles_files_are_not_published() {
+    let site = Site::fixture("basic");
+    site.write("content/activities/plan/index.md", "+++\ntitle = \"计划\"\ndate = 2018-11-01\ndraft = true\n+++\n");
+    site.write("content/activities/plan/photo.svg", "<svg/>");
+    site.write("content/activities/plan/sub/notes.txt", "notes");
+    site.build(&[]);
+    assert!(!site.public().join("activities/plan").exists(), "{:?}", site.output_files());
+    site.build(&["--drafts"]);
+    assert!(site.public().join("activities/plan/photo.svg").exists());
+    assert!(site.public().join("activities/plan/sub/notes.txt").exists());
 }
 
 #[test]
@@ -279,20 +462,44 @@ fn child_theme_overrides_one_template_and_inherits_the_rest() {
     assert!(site.public().join("style.css").exists());
 }
 
+/// Two clean builds of the same sources in different folders, a second apart (with the files'
+/// modification times changed), from different working directories, with one thread and with
+/// the default, and with different machine timezones and locales: byte-identical output.
 #[test]
 fn same_input_same_bytes() {
-    let a = Site::fixture("basic");
-    let b = Site::fixture("basic");
-    a.build(&[]);
-    b.cmd(&["build", "--now", "2018-09-15"]).env("RAYON_NUM_THREADS", "1").assert().success();
-    let files = a.output_files();
-    assert_eq!(files, b.output_files());
-    for f in files {
-        assert_eq!(
-            std::fs::read(a.public().join(&f)).unwrap(),
-            std::fs::read(b.public().join(&f)).unwrap(),
-            "{f} differs"
-        );
+    for fixture in ["basic", "example"] {
+        let make = || if fixture == "example" { Site::example() } else { Site::fixture(fixture) };
+        let (a, b) = (make(), make());
+        a.cmd(&["build", "--now", "2018-09-15"])
+            .current_dir(a.root())
+            .env("TZ", "UTC")
+            .env("LC_ALL", "C")
+            .env_remove("RAYON_NUM_THREADS")
+            .assert()
+            .success();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        for entry in walkdir::WalkDir::new(b.root()).into_iter().filter_map(Result::ok) {
+            if entry.file_type().is_file() {
+                let f = std::fs::File::options().append(true).open(entry.path()).unwrap();
+                f.set_modified(std::time::SystemTime::now()).unwrap();
+            }
+        }
+        b.cmd(&["build", "--now", "2018-09-15"])
+            .current_dir(std::env::temp_dir())
+            .env("RAYON_NUM_THREADS", "1")
+            .env("TZ", "America/New_York")
+            .env("LC_ALL", "zh_CN.UTF-8")
+            .assert()
+            .success();
+        let files = a.output_files();
+        assert!(files.len() > 30, "{fixture}: {files:?}");
+        assert_eq!(files, b.output_files(), "{fixture}: different files");
+        for f in files {
+            assert!(
+                std::fs::read(a.public().join(&f)).unwrap() == std::fs::read(b.public().join(&f)).unwrap(),
+                "{fixture}: {f} differs"
+            );
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 
 pub mod fields;
 pub mod frontmatter;
-mod validate;
+pub mod validate;
 mod walk;
 
 pub use walk::is_ignored_name;

@@ -42,11 +42,14 @@ pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<S
     derive::sort_sections(&mut sections, &items);
     let tags = derive::tags(&items);
     let years = derive::years(&items);
-    let assets = content
-        .assets
-        .into_iter()
-        .filter(|a| !draft_dirs.iter().any(|d| a.content_path.starts_with(&format!("{d}/"))))
-        .collect();
+    // A draft bundle's files are as unpublished as its page.
+    let draft_bundles = content
+        .items
+        .iter()
+        .filter(|i| i.common.draft && !opts.drafts && i.content_path.ends_with("/index.md"))
+        .map(|i| &i.dir);
+    let hidden: Vec<String> = draft_dirs.iter().chain(draft_bundles).map(|d| format!("{d}/")).collect();
+    let assets = content.assets.into_iter().filter(|a| !hidden.iter().any(|d| a.content_path.starts_with(d))).collect();
     errors.into_result(Site { now: opts.now.clone(), sections, items, tags, years, assets })
 }
 

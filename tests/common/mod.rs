@@ -172,3 +172,36 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every file and symlink under `dir` (relative path -> bytes, or `-> target` for a symlink),
+/// for "nothing here changed" assertions. Missing `dir` is an empty tree.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).follow_links(false).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        let rel = entry.path().strip_prefix(dir).expect("prefix").to_string_lossy().into_owned();
+        if entry.file_type().is_symlink() {
+            let target = std::fs::read_link(entry.path()).expect("readlink");
+            files.insert(rel, format!("-> {}", target.display()).into_bytes());
+        } else if entry.file_type().is_file() {
+            files.insert(rel, std::fs::read(entry.path()).expect("read"));
+        } else {
+            files.insert(format!("{rel}/"), Vec::new());
+        }
+    }
+    files
+}
+
+/// What a hostile-input test asserts of every run: liaison exited by itself (not killed by a
+/// signal, e.g. a stack overflow's abort) and did not panic.
+pub fn assert_no_crash(out: &std::process::Output) -> (i32, String) {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code =
+        out.status.code().unwrap_or_else(|| panic!("liaison was killed by a signal: {:?}\n{stderr}", out.status));
+    assert!(!stderr.contains("panicked"), "liaison panicked:\n{stderr}");
+    assert!(!stderr.contains("overflowed its stack"), "stack overflow:\n{stderr}");
+    (code, stderr)
+}
