@@ -9,8 +9,6 @@
 
 use std::path::{Path, PathBuf};
 
-use pinyin::ToPinyin;
-
 use crate::codes::Code;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -46,25 +44,7 @@ impl NewKind {
 
 /// A URL-safe slug: ASCII words in kebab-case, Chinese characters as pinyin syllables.
 pub fn slug(title: &str) -> String {
-    let mut words: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let flush = |word: &mut String, words: &mut Vec<String>| {
-        if !word.is_empty() {
-            words.push(std::mem::take(word));
-        }
-    };
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c.to_ascii_lowercase());
-        } else if let Some(p) = c.to_pinyin() {
-            flush(&mut word, &mut words);
-            words.push(p.plain().to_string());
-        } else {
-            flush(&mut word, &mut words);
-        }
-    }
-    flush(&mut word, &mut words);
-    words.join("-")
+    crate::text::pinyin_slug(title)
 }
 
 /// Creates the file; returns its path relative to the site root.

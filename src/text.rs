@@ -96,6 +96,31 @@ pub fn slugify(s: &str) -> String {
     out
 }
 
+/// ASCII words in kebab-case, Chinese characters as pinyin syllables: `元旦晚会` ->
+/// `yuan-dan-wan-hui`. File names of new items, and the order Chinese readers expect for names.
+pub fn pinyin_slug(title: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, words: &mut Vec<String>| {
+        if !word.is_empty() {
+            words.push(std::mem::take(word));
+        }
+    };
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+        } else if let Some(p) = c.to_pinyin() {
+            flush(&mut word, &mut words);
+            words.push(p.plain().to_string());
+        } else {
+            flush(&mut word, &mut words);
+        }
+    }
+    flush(&mut word, &mut words);
+    words.join("-")
+}
+
 /// How the search tokenizer sees a character. The ranges are plain code-point ranges so the
 /// browser's tokenizer (`themes/default/static/search.js`) can use exactly the same ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -79,3 +79,35 @@ fn builds_under_a_sub_path() {
         assert!(l.starts_with("/wailian/"), "{l} ignores the base path");
     }
 }
+
+#[test]
+fn tags_are_listed_in_pinyin_order() {
+    let site = built();
+    let names: Vec<String> = site
+        .page("tags/index.html")
+        .texts(".tag-cloud a")
+        .iter()
+        .map(|t| t.trim_end_matches(|c: char| c.is_ascii_digit()).trim().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "比赛",
+            "辩论",
+            "公益",
+            "讲座",
+            "金融",
+            "就业",
+            "联谊",
+            "年度总结",
+            "实习",
+            "体育",
+            "晚会",
+            "宣传",
+            "迎新",
+            "赞助",
+            "招新"
+        ],
+        "bi, bian, gong, jiang, jin, jiu, lian, nian, shi, ti, wan, xuan, ying, zan, zhao"
+    );
+}

@@ -140,7 +140,10 @@ pub fn tags(items: &[Item]) -> Vec<Tag> {
             }
         }
     }
-    map.into_values().collect()
+    // Chinese readers look for 讲座 under J and 赞助 under Z: pinyin order, not code points.
+    let mut tags: Vec<Tag> = map.into_values().collect();
+    tags.sort_by_cached_key(|t| (crate::text::pinyin_slug(&t.name), t.slug.clone()));
+    tags
 }
 
 /// Academic years, newest first, each with its dated items and figures.
