@@ -332,7 +332,7 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 out,
                 "Built {} pages ({} files) in {} ms -> {}",
                 built.pages(),
-                built.output.files.len() + built.output.copies.len(),
+                built.files(),
                 start.elapsed().as_millis(),
                 opts.out_dir().display()
             );
