@@ -352,7 +352,7 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                     let _ = writeln!(err, "{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
                 }
             }
-            let (pages, files) = (built.pages(), built.output.files.len() + built.output.copies.len());
+            let (pages, files) = (built.pages(), built.files());
             let (ms, dir) = (start.elapsed().as_millis(), opts.out_dir());
             let dir = dir.display();
             let line = t!(

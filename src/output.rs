@@ -92,45 +92,107 @@ fn resolved(p: &Path) -> PathBuf {
 
 /// Writes `output` to `out` atomically: all or nothing.
 pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let fail = |what: crate::i18n::Text, p: &Path, e: io::Error| {
-        let (en, zh) = (&what.en, &what.zh);
-        Diagnostic::new(p, Code::OutputWriteFailed, t!("{en}: {e}", "{zh}：{e}")).hint(t!(
-            "check that the output folder's parent exists and is writable",
-            "检查输出文件夹的上级文件夹是否存在、是否可写"
-        ))
-    };
-    fs::create_dir_all(&parent).map_err(|e| {
-        fail(t!("cannot create the output folder's parent", "无法创建输出文件夹的上级文件夹"), &parent, e)
-    })?;
-    if tmp.exists() {
-        let _ = fs::remove_dir_all(&tmp);
+    let staging = Staging::begin(out)?;
+    output.files.par_iter().try_for_each(|f| staging.write(&f.path, &f.bytes))?;
+    staging.copy_all(&output.copies)?;
+    staging.commit()
+}
+
+/// A new output folder being written: files go into `.<out>.tmp-<pid>` beside `out` as they are
+/// produced (from any thread), and [`Staging::commit`] swaps the folder in with two renames. If
+/// the staging is dropped without a commit (a build error, a panic), the temporary folder is
+/// removed and `out` was never touched.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
+}
+
+fn io_error(what: crate::i18n::Text, p: &Path, e: io::Error) -> Diagnostic {
+    let (en, zh) = (&what.en, &what.zh);
+    Diagnostic::new(p, Code::OutputWriteFailed, t!("{en}: {e}", "{zh}：{e}")).hint(t!(
+        "check that the output folder's parent exists and is writable",
+        "检查输出文件夹的上级文件夹是否存在、是否可写"
+    ))
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `out` (replacing a stale one from a crashed build).
+    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let pid = std::process::id();
+        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        fs::create_dir_all(&parent).map_err(|e| {
+            io_error(t!("cannot create the output folder's parent", "无法创建输出文件夹的上级文件夹"), &parent, e)
+        })?;
+        if tmp.exists() {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        fs::create_dir(&tmp).map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e))?;
+        Ok(Staging { out: out.to_path_buf(), tmp, old, committed: false })
     }
-    let result = write_tree(&tmp, output);
-    if let Err((p, e)) = result {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(fail(t!("cannot write the output", "无法写入输出"), &p, e));
+
+    /// Writes one file (`path` relative, with `/`). Safe to call from several threads; folders
+    /// are created on first use.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let p = self.tmp.join(path);
+        with_parent(&p, |p| fs::write(p, bytes))
+            .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &p, e))
     }
-    if out.exists()
-        && let Err(e) = fs::rename(out, &old)
-    {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(fail(t!("cannot move the previous output aside", "无法挪开上一次的输出"), out, e));
+
+    /// Copies files from the site (theme static files, content assets).
+    pub fn copy_all(&self, copies: &[CopiedFile]) -> Result<(), Diagnostic> {
+        copies.par_iter().try_for_each(|c| {
+            let p = self.tmp.join(&c.path);
+            with_parent(&p, |p| fs::copy(&c.from, p).map(|_| ()))
+                .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &c.from, e))
+        })
     }
-    if let Err(e) = fs::rename(&tmp, out) {
-        let _ = fs::rename(&old, out);
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(fail(t!("cannot move the new output into place", "无法把新的输出放到位"), out, e));
+
+    /// Moves the previous output aside, the new one into place, and removes the previous one.
+    pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
+        if out.exists()
+            && let Err(e) = fs::rename(out, old)
+        {
+            return Err(io_error(t!("cannot move the previous output aside", "无法挪开上一次的输出"), out, e));
+        }
+        if let Err(e) = fs::rename(tmp, out) {
+            let _ = fs::rename(old, out);
+            return Err(io_error(t!("cannot move the new output into place", "无法把新的输出放到位"), out, e));
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(old);
+        Ok(())
     }
-    let _ = fs::remove_dir_all(&old);
-    Ok(())
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Runs `write(path)`, creating `path`'s folder first when it does not exist yet. (Trying first
+/// costs one failed open per new folder instead of a `stat` per file.)
+fn with_parent(path: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
+    match write(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            write(path)
+        }
+        r => r,
+    }
 }
 
 /// Brings an existing output folder from `old` to `new` by writing only the files whose bytes
@@ -218,30 +280,6 @@ fn replace_file(path: &Path, write: impl FnOnce(&Path) -> io::Result<()>) -> io:
     fs::rename(&tmp, path)
 }
 
-fn write_tree(dir: &Path, output: &Output) -> Result<(), (PathBuf, io::Error)> {
-    fs::create_dir_all(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(output.copies.iter().map(|c| c.path.as_str()))
-        .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| (d.clone(), e))?;
-    }
-    output.files.par_iter().try_for_each(|f| {
-        let p = dir.join(&f.path);
-        fs::write(&p, &f.bytes).map_err(|e| (p, e))
-    })?;
-    output.copies.par_iter().try_for_each(|c| {
-        let p = dir.join(&c.path);
-        fs::copy(&c.from, &p).map(|_| ()).map_err(|e| (c.from.clone(), e))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +306,23 @@ mod tests {
         assert_eq!(stats, SyncStats { written: vec!["d/index.html".into()], removed: 1 });
         assert!(!out.join("b").exists(), "emptied folders are removed");
         assert_eq!(fs::read_to_string(out.join("d/index.html")).unwrap(), "d");
+    }
+
+    #[test]
+    fn an_abandoned_staging_leaves_the_output_and_no_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let mut o = Output::default();
+        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one".to_vec() });
+        write_site(&out, &o).unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        staging.write("a/index.html", b"two").unwrap();
+        staging.write("b/c/index.html", b"new").unwrap();
+        drop(staging); // a render error: no commit
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert!(!out.join("b").exists());
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["public"]);
     }
 
     #[test]

@@ -44,7 +44,12 @@ pub enum BuildError {
 pub struct Built {
     pub config: Config,
     pub site: Site,
+    /// The site in memory. After [`build`], which streams files to disk as they are rendered,
+    /// `output.files` is empty (`output.copies` is filled).
     pub output: Output,
+    /// HTML pages and all files (rendered and copied) of the site.
+    pub pages: usize,
+    pub files: usize,
     pub elapsed: Duration,
     /// Time spent in each stage, in order, for `LIAISON_TIMINGS=1`.
     pub stages: Vec<(&'static str, Duration)>,
@@ -52,7 +57,11 @@ pub struct Built {
 
 impl Built {
     pub fn pages(&self) -> usize {
-        self.output.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        self.pages
+    }
+
+    pub fn files(&self) -> usize {
+        self.files
     }
 }
 
@@ -64,13 +73,32 @@ pub fn no_site_toml(root: &Path) -> Diagnostic {
     ))
 }
 
-/// Runs every stage up to rendering; writes nothing.
+/// Runs every stage up to rendering, into memory; writes nothing.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
-    build_site_cached(opts, &mut content::Cache::default())
+    build_site_cached(opts, &mut content::Cache::off())
 }
 
 /// [`build_site`], re-reading only the content files that changed since `cache` was filled.
 pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Built, BuildError> {
+    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, cache)?;
+    let lap = Instant::now();
+    let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
+    stages.push(("render", lap.elapsed()));
+    let pages = output.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let files = output.files.len() + output.copies.len();
+    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages })
+}
+
+/// The site up to the model, and the time it took.
+struct Modeled {
+    config: Config,
+    theme: theme::Theme,
+    site: Site,
+    start: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Modeled, BuildError> {
     let start = Instant::now();
     let root: &Path = &opts.root;
     if !root.is_dir() {
@@ -111,18 +139,27 @@ pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Res
     let site = model::build(content, &config, &ModelOptions { drafts: opts.drafts, now })
         .map_err(|e| BuildError::Content(e.sorted()))?;
     mark("model");
-    let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
-    mark("render");
-    Ok(Built { config, site, output, elapsed: start.elapsed(), stages })
+    Ok(Modeled { config, theme, site, start, stages })
 }
 
-/// `liaison build`: builds and writes the output folder atomically.
+/// `liaison build`: builds and writes the output folder atomically. Pages are written into a
+/// temporary folder as they are rendered (the site is never held in memory whole), which is
+/// swapped in only when everything was written; on any error it is removed and the previous
+/// output stays as it was.
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-    let mut built = build_site(opts)?;
-    let lap = Instant::now();
-    output::write_site(&out, &built.output).map_err(|d| BuildError::Content(d.into()))?;
-    built.stages.push(("write", lap.elapsed()));
-    Ok(built)
+    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut content::Cache::off())?;
+    let mut lap = Instant::now();
+    let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
+    let rendered = render::render_with(&site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
+        .map_err(BuildError::Content)?;
+    stages.push(("render and write", lap.elapsed()));
+    lap = Instant::now();
+    staging.copy_all(&rendered.copies).map_err(|d| BuildError::Content(d.into()))?;
+    staging.commit().map_err(|d| BuildError::Content(d.into()))?;
+    stages.push(("copy files and swap", lap.elapsed()));
+    let files = rendered.files + rendered.copies.len();
+    let output = Output { files: Vec::new(), copies: rendered.copies };
+    Ok(Built { config, site, output, pages: rendered.pages, files, elapsed: start.elapsed(), stages })
 }

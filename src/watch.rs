@@ -77,7 +77,7 @@ impl Rebuilder {
         let report = match &self.last {
             None => {
                 output::write_site(&self.out, &built.output).map_err(|d| BuildError::Content(d.into()))?;
-                Report { pages, written: built.output.files.len() + built.output.copies.len(), ..Report::default() }
+                Report { pages, written: built.files(), ..Report::default() }
             }
             Some(old) => {
                 let stats =

@@ -81,6 +81,15 @@ pub struct Cache {
     items: std::collections::HashMap<PathBuf, (Stamp, Kind, String, ItemSrc)>,
     /// Files read (not reused) by the last load, for tests and messages.
     pub last_reads: usize,
+    /// A one-off build keeps nothing: filling the cache would copy every file's text.
+    off: bool,
+}
+
+impl Cache {
+    /// A cache that stays empty, for builds that happen once.
+    pub fn off() -> Cache {
+        Cache { off: true, ..Cache::default() }
+    }
 }
 
 type Stamp = (u64, Option<std::time::SystemTime>);
@@ -95,7 +104,7 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Reads `root/content` and checks every file on its own. All problems are reported together.
 pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
-    load_cached(root, config, &mut Cache::default())
+    load_cached(root, config, &mut Cache::off())
 }
 
 /// [`load`], reusing items of `cache` whose files did not change, and refreshing the cache.
@@ -136,7 +145,9 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Co
         reads += usize::from(read);
         match r {
             Ok(i) => {
-                if let Some(st) = st {
+                if let Some(st) = st
+                    && !cache.off
+                {
                     fresh.insert(i.source.clone(), (st, kind, i.section.clone(), i.clone()));
                 }
                 items.push(i);

@@ -44,8 +44,40 @@ enum Job {
     NotFound,
 }
 
-/// Renders every page of `site` with `theme`. All template problems are reported together.
+/// What a streamed render produced besides the files it handed out.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// Files handed to the sink (pages, feeds, calendars, sitemap, search index).
+    pub files: usize,
+    /// HTML pages among them.
+    pub pages: usize,
+    /// Files to copy as they are (theme static files, content assets), sorted by path.
+    pub copies: Vec<CopiedFile>,
+}
+
+/// Renders every page of `site` with `theme` into memory, sorted by path. All template problems
+/// are reported together.
 pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Diagnostics> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let rendered = render_with(site, config, theme, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Output { files, copies: rendered.copies })
+}
+
+/// Renders every page of `site` with `theme`, handing each file to `sink` as soon as it is
+/// rendered (from rayon's threads, in no particular order), so a build need not hold the site in
+/// memory. All template problems (and sink errors) are reported together; files handed out
+/// before an error are the caller's to discard.
+pub fn render_with(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<Rendered, Diagnostics> {
     let env = environment(config, theme)?;
     let items = views::items(site, config);
     let sections = views::sections(site, config, &items);
@@ -53,23 +85,39 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
     let globals = Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value };
 
     let jobs = jobs(site, config, theme);
+    let pages = std::sync::atomic::AtomicUsize::new(0);
     // Pages and the files beyond pages (feeds, calendars, search index) are independent.
-    let (results, extra): (Vec<Result<OutputFile, Diagnostic>>, Vec<OutputFile>) =
-        rayon::join(|| jobs.par_iter().map(|job| globals.render(job)).collect(), || extra_files(site, config, &jobs));
+    let (results, extra): (Vec<Result<(), Diagnostic>>, Result<usize, Diagnostic>) = rayon::join(
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let f = globals.render(job)?;
+                    if f.path.ends_with(".html") {
+                        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    sink(f)
+                })
+                .collect()
+        },
+        || {
+            let files = extra_files(site, config, &jobs);
+            let n = files.len();
+            files.into_iter().try_for_each(sink).map(|()| n)
+        },
+    );
     let mut errors = Diagnostics::default();
-    let mut files = Vec::with_capacity(results.len());
     // One template mistake breaks every page using it: report it once, with a count.
     let mut seen: std::collections::BTreeMap<
         (std::path::PathBuf, Option<crate::diagnostic::Pos>, Text),
         (Diagnostic, usize),
     > = Default::default();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(e) => {
-                seen.entry((e.path.clone(), e.pos, e.message.clone())).or_insert((e, 0)).1 += 1;
-            }
-        }
+    let ok_pages = results.iter().filter(|r| r.is_ok()).count();
+    let (extra_files, extra_error) = match extra {
+        Ok(n) => (n, None),
+        Err(e) => (0, Some(e)),
+    };
+    for e in results.into_iter().filter_map(Result::err).chain(extra_error) {
+        seen.entry((e.path.clone(), e.pos, e.message.clone())).or_insert((e, 0)).1 += 1;
     }
     for (_, (d, count)) in seen {
         let d = if count > 1 {
@@ -84,14 +132,13 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
         };
         errors.push(d);
     }
-    files.extend(extra);
     let mut copies: Vec<CopiedFile> =
         theme.statics.iter().map(|(path, from)| CopiedFile { path: path.clone(), from: from.clone() }).collect();
     copies.extend(site.assets.iter().map(|a| CopiedFile { path: a.content_path.clone(), from: a.path.clone() }));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     copies.sort_by(|a, b| a.path.cmp(&b.path));
     copies.dedup_by(|a, b| a.path == b.path);
-    errors.sorted().into_result(Output { files, copies })
+    let pages = pages.into_inner();
+    errors.sorted().into_result(Rendered { files: ok_pages + extra_files, pages, copies })
 }
 
 fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>, Diagnostics> {
