@@ -122,22 +122,31 @@ fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Model
         .map_err(|m| BuildError::Usage(Diagnostic::new("", Code::BadNow, m)))?;
     let theme = theme::load(root, &config.site.theme, &config.site.language);
     let content = content::load_cached(root, &config, cache);
+    let model_opts = ModelOptions { drafts: opts.drafts, now };
     let (theme, content) = match (theme, content) {
-        (Ok(t), Ok(c)) => (t, c),
+        (Ok(t), Ok((c, errors))) if errors.is_empty() => (t, c),
         (t, c) => {
             let mut all = Diagnostics::default();
             if let Err(e) = t {
                 all.extend(e);
             }
-            if let Err(e) = c {
-                all.extend(e);
+            match c {
+                // One broken file must not hide the mistakes of the others: the model still
+                // checks what could be read (links, sponsors, URLs), skipping what depends on
+                // the broken files.
+                Ok((c, errors)) => {
+                    all.extend(errors);
+                    if let Err(e) = model::build(c, &config, &model_opts) {
+                        all.extend(e);
+                    }
+                }
+                Err(e) => all.extend(e),
             }
             return Err(BuildError::Content(all.sorted()));
         }
     };
     mark("config, theme and content");
-    let site = model::build(content, &config, &ModelOptions { drafts: opts.drafts, now })
-        .map_err(|e| BuildError::Content(e.sorted()))?;
+    let site = model::build(content, &config, &model_opts).map_err(|e| BuildError::Content(e.sorted()))?;
     mark("model");
     Ok(Modeled { config, theme, site, start, stages })
 }

@@ -203,7 +203,11 @@ fn tags_pages_list_tagged_items() {
     let site = built();
     let tag = site.page("tags/赞助/index.html");
     assert_eq!(tag.texts("#items a"), ["元旦晚会", "运动会"]);
-    assert_eq!(site.page("tags/index.html").texts("#tags a"), ["讲座", "体育", "晚会", "赞助"], "pinyin order: jiang, ti, wan, zan");
+    assert_eq!(
+        site.page("tags/index.html").texts("#tags a"),
+        ["讲座", "体育", "晚会", "赞助"],
+        "pinyin order: jiang, ti, wan, zan"
+    );
 }
 
 #[test]

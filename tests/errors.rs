@@ -473,3 +473,20 @@ fn chinese_input_method_punctuation() {
         fails(|s| replace(s, "content/activities/讲座.md", "title = \"职业规划讲座\"", "title ＝ “职业规划讲座”"));
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn one_broken_file_does_not_hide_the_others_mistakes() {
+    let err = fails(|s| {
+        // The partner's front matter does not parse: its own error, and nothing about the
+        // activities naming it or the pages linking to it.
+        replace(s, "content/partners/bank.md", "name = \"兴业银行\"", "name = \"兴业银行");
+        // A mistake in another file that only the model finds is still reported.
+        replace(
+            s,
+            "content/activities/讲座.md",
+            "讲座邀请了校友分享经验。",
+            "讲座邀请了校友分享经验，见[旧页面](old.md)。",
+        );
+    });
+    insta::assert_snapshot!(err);
+}

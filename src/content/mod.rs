@@ -71,6 +71,17 @@ pub struct Content {
     pub sections: Vec<SectionSrc>,
     pub items: Vec<ItemSrc>,
     pub assets: Vec<Asset>,
+    /// Item files that exist but could not be read (their errors are reported): the model skips
+    /// the checks that would only repeat them (a link to such a file, a sponsor naming it).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An item file whose front matter could not be read or checked.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub content_path: String,
+    pub id: String,
+    pub kind: Kind,
 }
 
 /// Items already read, so a rebuild in watch mode re-reads only the files that changed. An entry
@@ -104,11 +115,16 @@ fn stamp(path: &Path) -> Option<Stamp> {
 
 /// Reads `root/content` and checks every file on its own. All problems are reported together.
 pub fn load(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
-    load_cached(root, config, &mut Cache::off())
+    let (content, errors) = load_cached(root, config, &mut Cache::off())?;
+    errors.into_result(content)
 }
 
 /// [`load`], reusing items of `cache` whose files did not change, and refreshing the cache.
-pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Content, Diagnostics> {
+/// `Ok` holds what could be read, with the problems of the item files that could not (listed in
+/// [`Content::unreadable`]), so later stages can still check the rest; `Err` means nothing
+/// usable (no `content/`, or a section's `_index.md` that does not parse, which would give its
+/// items the wrong kind).
+pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(Content, Diagnostics), Diagnostics> {
     let found = walk::walk(root)?;
     let mut errors = Diagnostics::default();
 
@@ -138,10 +154,14 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Co
             (load_item(root, file, section, kind, config), now, kind, true)
         })
         .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let mut items = Vec::new();
+    let mut unreadable = Vec::new();
     let mut fresh = std::collections::HashMap::new();
     let mut reads = 0;
-    for (r, st, kind, read) in results {
+    for ((r, st, kind, read), file) in results.into_iter().zip(&found.items) {
         reads += usize::from(read);
         match r {
             Ok(i) => {
@@ -152,12 +172,15 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<Co
                 }
                 items.push(i);
             }
-            Err(e) => errors.extend(e),
+            Err(e) => {
+                errors.extend(e);
+                unreadable.push(Unreadable { content_path: file.content_path.clone(), id: file.id.clone(), kind });
+            }
         }
     }
     cache.items = fresh;
     cache.last_reads = reads;
-    errors.into_result(Content { sections, items, assets: found.assets })
+    Ok((Content { sections, items, assets: found.assets, unreadable }, errors))
 }
 
 fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {

@@ -72,13 +72,20 @@ struct LinkMap<'a> {
     assets: BTreeSet<&'a str>,
     /// Content files that exist but are not published (drafts), for a precise message.
     unpublished: BTreeSet<&'a str>,
+    /// Content files that exist but could not be read: their own error says why; a link to one
+    /// is not reported again.
+    unreadable: BTreeSet<&'a str>,
     config: &'a Config,
 }
 
 impl LinkMap<'_> {
-    /// The error for a link whose target is not a published page.
-    fn bad_link(&self, source: &std::path::Path, b: &markdown::BadLink) -> Diagnostic {
-        if self.unpublished.contains(b.target.as_str()) {
+    /// The error for a link whose target is not a published page (none when the target is a
+    /// file that could not be read, which has its own error).
+    fn bad_link(&self, source: &std::path::Path, b: &markdown::BadLink) -> Option<Diagnostic> {
+        if self.unreadable.contains(b.target.as_str()) {
+            return None;
+        }
+        Some(if self.unpublished.contains(b.target.as_str()) {
             Diagnostic::new(source, Code::LinkToDraft, t!("link to a draft: {}", "链接到草稿：{}", b.url)).hint(t!(
                 "content/{} is a draft; publish it (remove draft = true) or build with --drafts",
                 "content/{} 是草稿；发布它（删除 draft = true），或用 --drafts 构建",
@@ -95,7 +102,7 @@ impl LinkMap<'_> {
                 "content/{} 不是本站的页面；请改正路径或新建这个文件",
                 b.target
             ))
-        }
+        })
     }
 }
 
@@ -151,6 +158,7 @@ pub fn items(
         pages,
         assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(),
         unpublished,
+        unreadable: content.unreadable.iter().map(|u| u.content_path.as_str()).collect(),
         config,
     };
     let options = markdown::options();
@@ -170,7 +178,9 @@ pub fn items(
         sec.html = rendered.html;
         if let Some(source) = &src.source {
             for b in bad {
-                errors.push(links.bad_link(source, &b).at(src.body_line + b.line - 1, b.col));
+                if let Some(d) = links.bad_link(source, &b) {
+                    errors.push(d.at(src.body_line + b.line - 1, b.col));
+                }
             }
         }
     }
@@ -214,7 +224,9 @@ fn item(
     for b in bad {
         let line = src.split.body_line + b.line - 1;
         let (col, len) = char_span(src.split.body(), b.line, b.col, b.end_col);
-        errors.push(links.bad_link(&src.source, &b).in_source(&src.split.text, line, col, len));
+        if let Some(d) = links.bad_link(&src.source, &b) {
+            errors.push(d.in_source(&src.split.text, line, col, len));
+        }
     }
     let tz = &config.tz;
     let mut resolve = |field: &str, value: &str| match file_url(value, &src.dir, links) {

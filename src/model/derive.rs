@@ -24,6 +24,13 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         content.items.iter().map(|i| (i.source.as_path(), i)).collect();
     let all_partner_ids: Vec<&str> =
         content.items.iter().filter(|i| matches!(i.fm, ItemFm::Partner(_))).map(|i| i.id.as_str()).collect();
+    // A partner whose file could not be read has its own error; naming it is not another one.
+    let unreadable_partners: Vec<&str> = content
+        .unreadable
+        .iter()
+        .filter(|u| u.kind == crate::content::fields::Kind::Partners)
+        .map(|u| u.id.as_str())
+        .collect();
     let mut found: Vec<Sponsorship> = Vec::new();
     for (n, item) in items.iter().enumerate() {
         let Some(src) = by_source.get(item.source.as_path()) else { continue };
@@ -44,6 +51,9 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
                     // The same id may be named twice: point at this occurrence.
                     let occurrence = fm.sponsors[..k].iter().filter(|x| x.partner == s.partner).count();
                     let needle = format!("\"{}\"", s.partner);
+                    if unreadable_partners.contains(&s.partner.as_str()) {
+                        continue;
+                    }
                     if all_partner_ids.contains(&s.partner.as_str()) {
                         errors.push(
                             tsrc.at_text(
