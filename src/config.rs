@@ -158,11 +158,8 @@ impl Config {
                     "在 site.toml 所在的文件夹里运行 liaison，或加上 --root <文件夹>"
                 ))
         })?;
-        let text = String::from_utf8(raw).map_err(|_| {
-            Diagnostic::new(rel, Code::NotUtf8, t!("site.toml is not UTF-8 text", "site.toml 不是 UTF-8 编码"))
-                .hint(t!("save the file as UTF-8", "把文件另存为 UTF-8 编码"))
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let text = crate::text::decode_utf8(rel, &raw)?;
+        let text = text.as_str();
         let src = TomlSource { path: rel, file: text, text, first_line: 1, what: t!("site.toml", "site.toml 文件") };
         let mut site: SiteToml = toml::from_str(text).map_err(|e| src.error(&e))?;
         if let Some(b) = base_url {

@@ -121,6 +121,26 @@ pub fn pinyin_slug(title: &str) -> String {
     words.join("-")
 }
 
+/// Decodes bytes as UTF-8 text (BOM removed, CRLF turned into LF).
+pub fn decode_utf8(path: &std::path::Path, bytes: &[u8]) -> Result<String, crate::diagnostic::Diagnostic> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) =
+            crate::diagnostic::line_col(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), e.valid_up_to());
+        crate::diagnostic::Diagnostic::new(
+            path,
+            crate::codes::Code::NotUtf8,
+            crate::t!("this file is not valid UTF-8 text", "这个文件不是 UTF-8 编码的文本"),
+        )
+        .at(line, col)
+        .hint(crate::t!(
+            "save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)",
+            "用 UTF-8 编码保存文件（多数编辑器：另存为 / 编码：UTF-8）"
+        ))
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+}
+
 /// How the search tokenizer sees a character. The ranges are plain code-point ranges so the
 /// browser's tokenizer (`themes/default/static/search.js`) can use exactly the same ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

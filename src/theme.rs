@@ -134,15 +134,11 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
     // Parents first so children override.
     for (_, dir) in chain.iter().rev() {
         for (name, path) in files_under(&dir.join("templates")) {
-            match std::fs::read_to_string(&path) {
+            match read_text(root, &path) {
                 Ok(source) => {
                     theme.templates.insert(name, TemplateFile { source, path: rel(root, &path) });
                 }
-                Err(e) => errors.push(Diagnostic::new(
-                    rel(root, &path),
-                    Code::Unreadable,
-                    t!("cannot read template: {e}", "无法读取模板：{e}"),
-                )),
+                Err(e) => errors.push(e),
             }
         }
         for (name, path) in files_under(&dir.join("static")) {
@@ -178,12 +174,21 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme, Diagnostic
 
 fn load_strings(root: &Path, path: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
     let p = rel(root, path);
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::new(&p, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
-    })?;
+    let text = read_text(root, path)?;
     let src = TomlSource { path: &p, file: &text, text: &text, first_line: 1, what: t!("UI strings", "界面文字") };
     let table: BTreeMap<String, String> = toml::from_str(&text).map_err(|e| src.error(&e))?;
     Ok(table)
+}
+
+/// A theme's text file (template, UI strings): unreadable and non-UTF-8 files are reported like
+/// content files, with the position of the first bad byte.
+fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let p = rel(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(&p, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
+            .hint(t!("check that the file exists and is readable", "检查文件是否存在、是否有读取权限"))
+    })?;
+    crate::text::decode_utf8(&p, &bytes)
 }
 
 /// Files under `dir` as (path relative to `dir` with `/`, absolute path), sorted, skipping

@@ -3,7 +3,9 @@
 //!
 //! Each case asserts what the build does (exit code), that it did not panic or die on a signal
 //! (a stack overflow aborts), that the offending path is named, and that a failed build left
-//! the previous `public/` byte for byte as it was. Messages are not asserted word for word.
+//! the previous `public/` byte for byte as it was. Where the build refuses the input, the
+//! message is asserted word for word (the site's language, Chinese; `tests/errors.rs` has both
+//! languages of each class).
 
 mod common;
 
@@ -35,7 +37,7 @@ fn fails_naming(edit: impl FnOnce(&Site), path: &str) -> String {
 
 #[test]
 fn symlink_loops_in_content_are_errors() {
-    fails_naming(
+    let err = fails_naming(
         |s| {
             let c = s.root().join("content");
             std::os::unix::fs::symlink(c.join("loop-b"), c.join("loop-a")).unwrap();
@@ -43,10 +45,26 @@ fn symlink_loops_in_content_are_errors() {
         },
         "content/loop-a",
     );
-    fails_naming(
+    assert!(err.starts_with(&symlink_error("content/loop-a")), "{err}");
+    let err = fails_naming(
         |s| std::os::unix::fs::symlink(".", s.root().join("content/activities/again")).unwrap(),
         "content/activities/again",
     );
+    assert!(err.starts_with(&symlink_error("content/activities/again")), "{err}");
+}
+
+/// The exact message for a symbolic link in content/ (E021).
+fn symlink_error(path: &str) -> String {
+    format!(
+        "错误[E021]: content/ 中的符号链接不会被读取\n--> {path}\n |\n提示: 把文件或文件夹复制到 content/ 里，不要用链接\n"
+    )
+}
+
+/// The exact message for a file that is not UTF-8 (E002), with the first bad byte's position.
+fn not_utf8_error(path: &str) -> String {
+    format!(
+        "错误[E002]: 这个文件不是 UTF-8 编码的文本\n--> {path}\n |\n提示: 用 UTF-8 编码保存文件（多数编辑器：另存为 / 编码：UTF-8）\n"
+    )
 }
 
 #[test]
@@ -61,8 +79,8 @@ fn symlinks_out_of_the_site_are_errors_and_publish_nothing() {
         std::os::unix::fs::symlink("/etc/passwd", c.join("passwd.txt")).unwrap();
     });
     assert_eq!(code, 1, "{stderr}");
-    for p in ["content/leak.md", "content/images/outside", "content/passwd.txt"] {
-        assert!(stderr.contains(p), "{p} is not named:\n{stderr}");
+    for p in ["content/images/outside", "content/leak.md", "content/passwd.txt"] {
+        assert!(stderr.contains(&symlink_error(p)), "{p} is not named:\n{stderr}");
     }
     assert!(!stderr.contains("OUTSIDE-MARKER"));
     for f in site.output_files() {
@@ -158,7 +176,7 @@ fn ten_thousand_nested_emphasis_links_and_html() {
 
 #[test]
 fn invalid_utf8_in_a_content_file() {
-    fails_naming(
+    let err = fails_naming(
         |s| {
             s.write_bytes(
                 "content/activities/2018-sports.md",
@@ -167,38 +185,43 @@ fn invalid_utf8_in_a_content_file() {
         },
         "content/activities/2018-sports.md",
     );
-    fails_naming(
+    assert!(err.starts_with(&not_utf8_error("content/activities/2018-sports.md:2:10")), "{err}");
+    let err = fails_naming(
         |s| {
             s.write_bytes("content/about.md", b"+++\ntitle = \"ok\"\n+++\nbody \xff\xfe text\n");
         },
         "content/about.md",
     );
+    assert!(err.starts_with(&not_utf8_error("content/about.md:4:6")), "{err}");
 }
 
 #[test]
 fn invalid_utf8_in_site_toml() {
-    fails_naming(
+    let err = fails_naming(
         |s| {
             s.write_bytes("site.toml", b"title = \"\xff\"\nbase_url = \"https://x.cn/\"\n");
         },
         "site.toml",
     );
+    assert!(err.starts_with(&not_utf8_error("site.toml:1:10")), "{err}");
 }
 
 #[test]
 fn invalid_utf8_in_a_template_and_in_i18n() {
-    fails_naming(
+    let err = fails_naming(
         |s| {
             s.write_bytes("themes/test/templates/404.html", b"<p>\xff</p>");
         },
         "404.html",
     );
-    fails_naming(
+    assert!(err.starts_with(&not_utf8_error("themes/test/templates/404.html:1:4")), "{err}");
+    let err = fails_naming(
         |s| {
             s.write_bytes("themes/test/i18n/zh-CN.toml", b"home = \"\xff\"\n");
         },
         "zh-CN.toml",
     );
+    assert!(err.starts_with(&not_utf8_error("themes/test/i18n/zh-CN.toml:1:9")), "{err}");
 }
 
 #[test]

@@ -35,22 +35,6 @@ impl Split {
     }
 }
 
-/// Decodes bytes as UTF-8 text (BOM removed, CRLF turned into LF).
-pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let (line, col) =
-            crate::diagnostic::line_col(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), e.valid_up_to());
-        Diagnostic::new(path, Code::NotUtf8, t!("this file is not valid UTF-8 text", "这个文件不是 UTF-8 编码的文本"))
-            .at(line, col)
-            .hint(t!(
-                "save the file with UTF-8 encoding (in most editors: Save As / Encoding: UTF-8)",
-                "用 UTF-8 编码保存文件（多数编辑器：另存为 / 编码：UTF-8）"
-            ))
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
-}
-
 /// Splits `text` (already decoded) at its `+++` lines.
 pub fn split(path: &Path, text: String) -> Result<Split, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
@@ -92,7 +76,9 @@ mod tests {
 
     #[test]
     fn splits_with_crlf_and_bom() {
-        let text = decode(Path::new("a.md"), "\u{feff}+++\r\ntitle = \"x\"\r\n+++\r\nbody\r\n".as_bytes()).unwrap();
+        let text =
+            crate::text::decode_utf8(Path::new("a.md"), "\u{feff}+++\r\ntitle = \"x\"\r\n+++\r\nbody\r\n".as_bytes())
+                .unwrap();
         let s = split(Path::new("a.md"), text).unwrap();
         assert_eq!(s.front_matter(), "title = \"x\"\n");
         assert_eq!(s.body(), "body\n");
@@ -115,7 +101,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_reported_with_position() {
-        let e = decode(Path::new("a.md"), b"ok\n\xff").unwrap_err();
+        let e = crate::text::decode_utf8(Path::new("a.md"), b"ok\n\xff").unwrap_err();
         assert_eq!(e.pos.unwrap().line, 2);
     }
 }
