@@ -48,7 +48,10 @@ pub fn init(dir: &Path, force: bool) -> Result<usize, Diagnostic> {
         )));
     }
     let fail = |e: std::io::Error| {
-        Diagnostic::new(dir, Code::CannotCreate, t!("cannot write the new site: {e}", "无法写入新站点：{e}"))
+        Diagnostic::new(dir, Code::CannotCreate, t!("cannot write the new site: {e}", "无法写入新站点：{e}")).hint(t!(
+            "choose a folder you can write to, e.g. one in your home folder",
+            "换一个有写入权限的位置，例如自己的主文件夹里"
+        ))
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let mut written = Vec::new();

@@ -20,11 +20,7 @@ use liaison::i18n::Lang;
 const NO_EXAMPLE: &[(&str, &str)] = &[
     ("E001", "site.toml exists but the operating system refuses to read it"),
     ("E022", "a file or folder the operating system refuses to read"),
-    ("E063", "a theme folder whose theme.toml cannot be read"),
-    ("E082", "the disk refuses a write (full, read-only)"),
-    ("E093", "no free port at or after --port, or the server fails later"),
     ("E094", "the system's file-watch limit is exhausted"),
-    ("E102", "the disk refuses to create the new file or site"),
 ];
 
 fn root() -> &'static Path {

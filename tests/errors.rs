@@ -490,3 +490,11 @@ fn one_broken_file_does_not_hide_the_others_mistakes() {
     });
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn theme_folder_without_theme_toml() {
+    let err = fails(|s| {
+        s.remove("themes/test/theme.toml");
+    });
+    insta::assert_snapshot!(err);
+}

@@ -61,3 +61,21 @@ fn refuses_a_folder_that_is_not_empty_unless_forced() {
     assert!(dir.path().join("site.toml").exists());
     assert_eq!(std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(), "mine");
 }
+
+#[test]
+fn a_folder_that_cannot_be_created_is_reported() {
+    for (lang, expected) in [
+        (
+            "zh-CN",
+            "错误[E102]: 无法写入新站点：No such file or directory (os error 2)\n--> /proc/liaison-test/site\n |\n提示: 换一个有写入权限的位置，例如自己的主文件夹里\n\n",
+        ),
+        (
+            "en",
+            "error[E102]: cannot write the new site: No such file or directory (os error 2)\n--> /proc/liaison-test/site\n |\nhelp: choose a folder you can write to, e.g. one in your home folder\n\n",
+        ),
+    ] {
+        let out = liaison().args(["init", "/proc/liaison-test/site"]).env("LIAISON_LANG", lang).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+    }
+}

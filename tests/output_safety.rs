@@ -229,6 +229,22 @@ fn an_output_under_proc_fails_cleanly() {
     let run = site.cmd(&["build", "--now", "2018-09-15", "--out", "/proc/liaison-test/public"]).output().unwrap();
     let (code, stderr) = assert_no_crash(&run);
     assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("/proc/liaison-test"), "{stderr}");
+    assert_eq!(
+        stderr,
+        "错误[E082]: 无法创建输出文件夹的上级文件夹：No such file or directory (os error 2)\n--> /proc/liaison-test\n |\n\
+         提示: 检查输出文件夹的上级文件夹是否存在、是否可写\n\n\
+         构建失败：发现 1 个错误；没有写入任何文件（上一次的输出保持不变）。\n"
+    );
+    let run = site
+        .cmd(&["build", "--now", "2018-09-15", "--out", "/proc/liaison-test/public"])
+        .env("LIAISON_LANG", "en")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&run.stderr),
+        "error[E082]: cannot create the output folder's parent: No such file or directory (os error 2)\n--> /proc/liaison-test\n |\n\
+         help: check that the output folder's parent exists and is writable\n\n\
+         Build failed: 1 error found; nothing was written (the previous output is unchanged).\n"
+    );
     assert!(!Path::new("/proc/liaison-test").exists());
 }

@@ -112,3 +112,24 @@ fn a_failed_rebuild_keeps_serving_the_last_good_build() {
     assert_eq!(home.status, 200);
     assert!(String::from_utf8_lossy(&home.body).contains("测试外联部"));
 }
+
+#[test]
+fn an_address_that_is_not_this_computers_is_a_usage_error() {
+    // 192.0.2.1 is reserved for documentation: no machine has it, so binding fails.
+    let site = Site::fixture("basic");
+    for (lang, expected) in [
+        (
+            "zh-CN",
+            "错误[E093]: 无法监听 192.0.2.1:1818：Cannot assign requested address (os error 99)\n |\n提示: 用 --bind / --port 换一个地址或端口\n\n",
+        ),
+        (
+            "en",
+            "error[E093]: cannot listen on 192.0.2.1:1818: Cannot assign requested address (os error 99)\n |\nhelp: choose another address or port with --bind / --port\n\n",
+        ),
+    ] {
+        let out = site.cmd(&["serve", "--bind", "192.0.2.1"]).env("LIAISON_LANG", lang).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+    }
+    assert!(!site.root().join(".liaison").exists(), "nothing was built");
+}
