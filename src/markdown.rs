@@ -52,7 +52,8 @@ pub fn options() -> Options<'static> {
 /// Renders `body`, resolving relative links against the content directory `dir`.
 pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (Rendered, Vec<BadLink>) {
     let arena = Arena::new();
-    let root = parse_document(&arena, body, options);
+    let body = drop_comments(body);
+    let root = parse_document(&arena, &body, options);
     let mut bad = Vec::new();
     let mut text = String::new();
     let mut comments = Vec::new();
@@ -178,6 +179,103 @@ pub fn percent_decode_strict(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Removes `<!-- ... -->` from Markdown source outside code, before parsing. CommonMark keeps a
+/// comment opened inside a paragraph and closed after a blank line as visible text, and an
+/// unclosed `<!--` inside a paragraph too; an editor who types either means a private note, so
+/// both are removed (an unclosed one to the end of the text). Line breaks inside a removed
+/// comment are kept, so the lines of later links stay right for error messages. Fenced code
+/// blocks and backtick code spans are left alone: there `<!--` is code being shown.
+fn drop_comments(body: &str) -> std::borrow::Cow<'_, str> {
+    if !body.contains("<!--") {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<(char, usize)> = None;
+    let mut in_comment = false;
+    for line in body.split_inclusive('\n') {
+        if let Some((c, n)) = fence {
+            out.push_str(line);
+            let t = line.trim();
+            if t.len() >= n && t.chars().all(|x| x == c) {
+                fence = None;
+            }
+            continue;
+        }
+        if !in_comment {
+            let t = line.trim_start_matches(' ');
+            let indent = line.len() - t.len();
+            let run = |c: char| t.chars().take_while(|&x| x == c).count();
+            if indent <= 3 && (run('`') >= 3 || run('~') >= 3) {
+                let c = if t.starts_with('`') { '`' } else { '~' };
+                fence = Some((c, run(c)));
+                out.push_str(line);
+                continue;
+            }
+        }
+        in_comment = drop_line_comments(line, in_comment, &mut out);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`drop_comments`] for one line; `in_comment` says whether the line starts inside a comment.
+/// Returns whether the line ends inside one.
+fn drop_line_comments(line: &str, in_comment: bool, out: &mut String) -> bool {
+    // Skips past the end of the comment `rest` is in; `None` when it does not end on this line.
+    let past_end = |rest: &str| rest.find("-->").map(|end| end + 3);
+    let mut rest = line;
+    if in_comment {
+        match past_end(rest) {
+            Some(n) => rest = &rest[n..],
+            None => return still_open(rest, out),
+        }
+    }
+    loop {
+        match comment_start(rest) {
+            Some(at) => {
+                out.push_str(&rest[..at]);
+                rest = &rest[at + 4..];
+                match past_end(rest) {
+                    Some(n) => rest = &rest[n..],
+                    None => return still_open(rest, out),
+                }
+            }
+            None => {
+                out.push_str(rest);
+                return false;
+            }
+        }
+    }
+}
+
+/// The rest of a line inside a comment: only its line break is kept.
+fn still_open(rest: &str, out: &mut String) -> bool {
+    if rest.ends_with('\n') {
+        out.push('\n');
+    }
+    true
+}
+
+/// The byte offset of the first `<!--` in `text` that is not inside a backtick code span.
+fn comment_start(text: &str) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        let at = i + text[i..].find(['`', '<'])?;
+        if text[at..].starts_with("<!--") {
+            return Some(at);
+        }
+        if text[at..].starts_with('`') {
+            let ticks = text[at..].chars().take_while(|&c| c == '`').count();
+            let closing = "`".repeat(ticks);
+            i = match text[at + ticks..].find(&closing) {
+                Some(close) => at + ticks + close + ticks,
+                None => at + ticks,
+            };
+        } else {
+            i = at + 1;
+        }
+    }
+}
+
 fn strip_comments(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -256,6 +354,23 @@ mod tests {
         let (r, _) = md("a <!-- secret1 --> b\n\n<!-- secret2 -->\n\n<div>x<!-- secret3 --></div>\n");
         assert!(!r.html.contains("secret"), "{}", r.html);
         assert!(r.html.contains("<div>x</div>"), "{}", r.html);
+    }
+
+    #[test]
+    fn a_comment_across_a_blank_line_is_dropped_too() {
+        // CommonMark shows `<!--` opened inside a paragraph and closed after a blank line as
+        // text; an editor means a private note.
+        let (r, _) = md("before <!-- secret1\n\nsecret2 --> after\n\n<!-- never closed\n\nsecret3\n");
+        assert!(!r.html.contains("secret"), "{}", r.html);
+        assert!(r.html.contains("before") && r.html.contains("after"), "{}", r.html);
+        assert!(!r.text.contains("secret"), "{}", r.text);
+    }
+
+    #[test]
+    fn comments_in_code_are_code() {
+        let (r, _) = md("`<!-- a -->` and\n\n```\n<!-- b\n\nc -->\n```\n");
+        assert!(r.html.contains("&lt;!-- a --&gt;"), "{}", r.html);
+        assert!(r.html.contains("&lt;!-- b\n\nc --&gt;"), "{}", r.html);
     }
 
     #[test]

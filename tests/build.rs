@@ -302,7 +302,9 @@ fn seed_private(site: &Site, tier: &str) -> Vec<(&'static str, WithDrafts)> {
          ## Heading <!-- zqxcommentheading -->\n\n\
          - item <!-- zqxcommentlist -->\n\n\
          | a |\n|---|\n| b <!-- zqxcommenttable --> |\n\n\
-         note[^1]\n\n[^1]: foot <!-- zqxcommentfootnote -->\n",
+         note[^1]\n\n[^1]: foot <!-- zqxcommentfootnote -->\n\n\
+         a paragraph with a note <!-- zqxcommentacross\n\nzqxcommentacrosstoo -->\n\n\
+         `<!-- zqxcodespanvisible -->` stays: it is code\n",
     );
     for rel in ["content/_index.md", "content/activities/_index.md"] {
         let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
@@ -355,6 +357,8 @@ fn seed_private(site: &Site, tier: &str) -> Vec<(&'static str, WithDrafts)> {
         "zqxcommenttable",
         "zqxcommentfootnote",
         "zqxcommentsection",
+        "zqxcommentacross",
+        "zqxcommentacrosstoo",
     ] {
         markers.push((m, WithDrafts::Never));
     }
@@ -393,6 +397,7 @@ fn drafts_private_files_and_comments_never_reach_the_output() {
         assert!(outputs.iter().any(|(f, _)| f.starts_with("search/") && f != "search/meta.json"));
         let all_text: String = outputs.iter().map(|(_, t)| t.as_str()).collect();
         assert!(all_text.contains("zqxvisibletext"), "the published page around the comments is there");
+        assert!(all_text.contains("zqxcodespanvisible"), "a comment written as code is shown as code");
         for (f, text) in &outputs {
             for (marker, _) in &markers {
                 assert!(!text.contains(marker), "{marker} leaked into {f}");
