@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
 repo=..
+# The item_fields and site_build targets make a starter site in a temporary folder that
+# libFuzzer's exit never removes: keep those folders here and clear them on every run.
+rm -rf tmp
+mkdir -p tmp
+export TMPDIR="$PWD/tmp"
 
 # Seeds: the Markdown files as they are; for item_fields and site_build a first byte picks the
 # kind or the file (see the targets), so each seed gets the byte that matches where it came from.
