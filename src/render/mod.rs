@@ -69,12 +69,7 @@ pub fn render(site: &Site, config: &Config, theme: &Theme) -> Result<Output, Dia
 /// rendered (from rayon's threads, in no particular order), so a build need not hold the site in
 /// memory. All template problems (and sink errors) are reported together; files handed out
 /// before an error are the caller's to discard.
-pub fn render_with(
-    site: &Site,
-    config: &Config,
-    theme: &Theme,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
-) -> Result<Rendered, Diagnostics> {
+pub fn render_with(site: &Site, config: &Config, theme: &Theme, sink: &Sink<'_>) -> Result<Rendered, Diagnostics> {
     let env = environment(config, theme)?;
     let items = views::items(site, config);
     let sections = views::sections(site, config, &items);
@@ -96,11 +91,7 @@ pub fn render_with(
                 })
                 .collect()
         },
-        || {
-            let files = extra_files(site, config, &jobs);
-            let n = files.len();
-            files.into_iter().try_for_each(sink).map(|()| n)
-        },
+        || extra_files(site, config, &jobs, sink),
     );
     let mut errors = Diagnostics::default();
     // One template mistake breaks every page using it: report it once, with a count.
@@ -237,24 +228,31 @@ fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
     })
 }
 
-/// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index.
-fn extra_files(site: &Site, config: &Config, jobs: &[Job]) -> Vec<OutputFile> {
-    let mut files = vec![
-        OutputFile { path: "atom.xml".into(), bytes: atom::render(site, config).into_bytes() },
-        OutputFile { path: "calendar.ics".into(), bytes: calendar::site_calendar(site, config).into_bytes() },
-        OutputFile { path: "robots.txt".into(), bytes: sitemap::robots(config).into_bytes() },
-    ];
+/// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index, each
+/// handed to `sink` as soon as it is made. Returns how many files were made.
+fn extra_files(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>) -> Result<usize, Diagnostic> {
+    let mut n = 0;
+    let mut emit = |path: String, bytes: Vec<u8>| {
+        n += 1;
+        sink(OutputFile { path, bytes })
+    };
+    emit("atom.xml".into(), atom::render(site, config).into_bytes())?;
+    emit("calendar.ics".into(), calendar::site_calendar(site, config).into_bytes())?;
+    emit("robots.txt".into(), sitemap::robots(config).into_bytes())?;
     for item in &site.items {
         if let crate::model::ItemData::Round(r) = &item.data {
             let path = format!("{}calendar.ics", item.path.trim_start_matches('/'));
-            files.push(OutputFile { path, bytes: calendar::round_calendar(item, r, config).into_bytes() });
+            emit(path, calendar::round_calendar(item, r, config).into_bytes())?;
         }
     }
     let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap::render(&entries, config).into_bytes() });
-    files.extend(search::index(site, config));
-    files
+    emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes())?;
+    search::index(site, config, &mut |f| emit(f.path, f.bytes))?;
+    Ok(n)
 }
+
+/// Where rendered files go (see [`render_with`]).
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
 
 struct Globals<'a> {
     env: &'a Environment<'a>,

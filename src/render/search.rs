@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
+use crate::diagnostic::Diagnostic;
 use crate::model::{ItemData, Site};
 use crate::output::OutputFile;
 use crate::text::{each_token, fnv1a};
@@ -36,8 +37,13 @@ fn kind(data: &ItemData) -> &'static str {
     }
 }
 
-/// The index files of `site`.
-pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
+/// The index files of `site`, each handed to `emit` as soon as it is serialized (the index of a
+/// large site is tens of megabytes).
+pub fn index(
+    site: &Site,
+    config: &Config,
+    emit: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
     let mut items: Vec<usize> = (0..site.items.len()).collect();
     items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
     // Documents are indexed in parallel blocks, each into its own small token map, and the
@@ -80,20 +86,20 @@ pub fn index(site: &Site, config: &Config) -> Vec<OutputFile> {
     for (t, d) in &postings {
         split[(fnv1a(t) as usize) % shards].insert(t.as_str(), d);
     }
-    let mut files = Vec::new();
     for (i, shard) in split.iter().enumerate() {
-        files.push(OutputFile { path: format!("search/t-{i}.json"), bytes: to_bytes(shard) });
+        emit(OutputFile { path: format!("search/t-{i}.json"), bytes: to_bytes(shard) })?;
     }
+    drop(split);
+    drop(postings);
     let chunks = docs.chunks(CHUNK).count().max(1);
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        files.push(OutputFile { path: format!("search/d-{i}.json"), bytes: to_bytes(chunk) });
+        emit(OutputFile { path: format!("search/d-{i}.json"), bytes: to_bytes(chunk) })?;
     }
     if docs.is_empty() {
-        files.push(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec() });
+        emit(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec() })?;
     }
     let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
-    files.push(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta) });
-    files
+    emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta) })
 }
 
 /// One item's search document and the text to index for it.
