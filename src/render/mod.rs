@@ -79,7 +79,9 @@ pub fn render_with(site: &Site, config: &Config, theme: &Theme, sink: &Sink<'_>)
     let items = views::items(site, config);
     let sections = views::sections(site, config, &items);
     let site_value = views::site_value(site, config, &items, &sections);
-    let globals = Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value };
+    let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let globals =
+        Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value, page_links };
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
@@ -260,6 +262,8 @@ struct Globals<'a> {
     items: &'a [Value],
     sections: &'a [Value],
     site_value: Value,
+    /// Per section, `paginator.pages` (filled by the first of its pages to render).
+    page_links: Vec<std::sync::OnceLock<Value>>,
 }
 
 fn page_path(site_path: &str, page: usize) -> String {
@@ -314,7 +318,15 @@ impl Globals<'_> {
                     s.items.iter().skip((page - 1) * per).take(per).map(|&n| self.items[n].clone()).collect()
                 };
                 let url_of = |p: usize| config.url(&page_path(&s.path, p));
-                let page_links: Vec<Value> = (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect();
+                // The same list for every page of the section, built once (it was built per
+                // page: quadratic in the number of pages).
+                let page_links = self.page_links[*section]
+                    .get_or_init(|| {
+                        Value::from(
+                            (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect::<Vec<_>>(),
+                        )
+                    })
+                    .clone();
                 let paginator = context! {
                     items => list,
                     current => page,
