@@ -6,9 +6,10 @@
 #   RUNS=7 HUGO=0 SHM=0 benches/bench.sh 10000
 #
 # For each size it reports, on the disk (BENCH_DIR, default target/bench) and on /dev/shm:
-#   - liaison build: median wall time of RUNS runs after a warm-up (hyperfine), user and
-#     system CPU (means from hyperfine), peak RSS (/usr/bin/time -v), pages per second (HTML
-#     files in the output / median) and output size;
+#   - liaison build, cold (no previous output, no spare): median wall time of RUNS runs after
+#     a warm-up (hyperfine), user and system CPU (means from hyperfine), peak RSS
+#     (/usr/bin/time -v), pages per second (HTML files in the output / median) and output size;
+#   - a rebuild of unchanged content over the previous output (the spare is recycled): median;
 #   - the I/O floor of that same output, in the same run: `cat` of every content file plus
 #     `cp -r` of the output folder (median of RUNS), and liaison's time as a multiple of it;
 #   - with Hugo (HUGO=1 installs Debian's hugo if missing; by default used when installed;
@@ -87,10 +88,13 @@ say() { echo "$@" | tee -a "$report"; }
 measure() {
   local label=$1 site=$2 trash=$3 n=$4
   local json=$work/hyperfine.json
-  hyperfine --warmup 1 --runs "$runs" --prepare "mv $site/public $trash/\$(date +%s%N) 2>/dev/null || true" \
+  # Cold: the output and the spare kept for recycling are moved aside before each run.
+  local cold="mv $site/public $trash/\$(date +%s%N) 2>/dev/null; mv $site/.public.liaison-spare $trash/\$(date +%s%N)-s 2>/dev/null; true"
+  hyperfine --warmup 1 --runs "$runs" --prepare "$cold" \
     --export-json "$json" "$bin build --root $site --now $now" >/dev/null 2>&1
   read -r med user sys < <(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['median']:.3f} {r['user']:.3f} {r['system']:.3f}\")")
   aside "$site/public" "$trash"
+  aside "$site/.public.liaison-spare" "$trash"
   local peak
   peak=$(/usr/bin/time -v "$bin" build --root "$site" --now $now 2>&1 >/dev/null | awk '/Maximum resident/ {printf "%.0f", $6/1024}')
   local pages out pps
@@ -106,12 +110,16 @@ measure() {
   floor=$(python3 -c "import json;print(f\"{json.load(open('$floor_json'))['results'][0]['median']:.3f}\")")
   local times
   times=$(python3 -c "print(f'{$med/$floor:.1f}')")
-  printf '%-8s %-6s %9s %8s %8s %9s %9s %8s %9s %8s\n' "$n" "$label" "$med" "$user" "$sys" "$peak" "$pps" "$out" "$floor" "$times" | tee -a "$report"
+  # Rebuild of the same content: the previous output exists and is recycled.
+  hyperfine --warmup 2 --runs "$runs" --export-json "$json" "$bin build --root $site --now $now" >/dev/null 2>&1
+  local rebuild
+  rebuild=$(python3 -c "import json;print(f\"{json.load(open('$json'))['results'][0]['median']:.3f}\")")
+  printf '%-8s %-6s %9s %8s %8s %9s %9s %8s %9s %8s %10s\n' "$n" "$label" "$med" "$user" "$sys" "$peak" "$pps" "$out" "$floor" "$times" "$rebuild" | tee -a "$report"
   printf '%s\t%s\t%s\t%s\n' "$label" "$pages" "$med" "$peak" >>"$results"
 }
 
 say "liaison $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, $runs runs after a warm-up, --now $now"
-printf '%-8s %-6s %9s %8s %8s %9s %9s %8s %9s %8s\n' pages fs median_s user_s sys_s peak_MiB pages/s out_MiB floor_s x_floor | tee -a "$report"
+printf '%-8s %-6s %9s %8s %8s %9s %9s %8s %9s %8s %10s\n' pages fs median_s user_s sys_s peak_MiB pages/s out_MiB floor_s x_floor rebuild_s | tee -a "$report"
 for n in "${sizes[@]}"; do
   site=$work/site-$n
   gen_site liaison "$n" "$site"
@@ -120,7 +128,7 @@ for n in "${sizes[@]}"; do
     mkdir -p "$shm/trash"
     rm -rf "$shm/site-$n"
     cp -r "$site" "$shm/site-$n"
-    rm -rf "$shm/site-$n/public"
+    rm -rf "$shm/site-$n/public" "$shm/site-$n/.public.liaison-spare"
     measure shm "$shm/site-$n" "$shm/trash" "$n"
     rm -rf "$shm/site-$n"
   fi
@@ -134,10 +142,12 @@ if [ "$use_hugo" = 1 ]; then
     site=$work/site-$n hsite=$work/hugo-$n
     gen_site hugo "$n" "$hsite"
     # warm-up of both
+    aside "$site/.public.liaison-spare" "$work/trash"
     timed "$work/trash" "$site/public" "$bin" build --root "$site" --now $now >/dev/null
     timed "$work/trash" "$hsite/public" hugo -s "$hsite" --quiet >/dev/null
     : >"$work/pairs.txt"
     for _ in $(seq "$runs"); do
+      aside "$site/.public.liaison-spare" "$work/trash"
       read -r lw _ _ lm < <(timed "$work/trash" "$site/public" "$bin" build --root "$site" --now $now)
       read -r hw _ _ hm < <(timed "$work/trash" "$hsite/public" hugo -s "$hsite" --quiet)
       echo "$lw $hw $lm $hm" >>"$work/pairs.txt"

@@ -57,6 +57,6 @@ pub fn init(dir: &Path, force: bool) -> Result<usize, Diagnostic> {
     let mut written = Vec::new();
     write_dir(&STARTER, dir, &mut written).map_err(fail)?;
     write_dir(&DEFAULT_THEME, &dir.join("themes/default"), &mut written).map_err(fail)?;
-    std::fs::write(dir.join(".gitignore"), "/public\n/.liaison\n").map_err(fail)?;
+    std::fs::write(dir.join(".gitignore"), "/public\n/.public.*\n/.liaison\n").map_err(fail)?;
     Ok(written.len() + 1)
 }

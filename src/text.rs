@@ -18,29 +18,39 @@ fn is_cjk_letter(c: char) -> bool {
 
 /// Words in `text`: each CJK character is a word, and so is each run of other alphanumerics.
 pub fn word_count(text: &str) -> usize {
-    let mut words = 0;
-    let mut in_word = false;
+    counts(text).0
+}
+
+/// Minutes to read `text`: 300 Chinese characters or 200 other words a minute, at least 1.
+pub fn reading_minutes(text: &str) -> usize {
+    minutes_for(counts(text))
+}
+
+/// [`word_count`] and the CJK characters among those words, in one pass.
+pub fn counts(text: &str) -> (usize, usize) {
+    let (mut words, mut cjk, mut in_word) = (0, 0, false);
     for c in text.chars() {
-        if is_cjk_letter(c) {
+        if c.is_ascii() {
+            let alnum = c.is_ascii_alphanumeric();
+            words += usize::from(alnum && !in_word);
+            in_word = alnum;
+        } else if is_cjk_letter(c) {
             words += 1;
+            cjk += 1;
             in_word = false;
         } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-            }
+            words += usize::from(!in_word);
             in_word = true;
         } else {
             in_word = false;
         }
     }
-    words
+    (words, cjk)
 }
 
-/// Minutes to read `text`: 300 Chinese characters or 200 other words a minute, at least 1.
-pub fn reading_minutes(text: &str) -> usize {
-    let cjk = text.chars().filter(|c| is_cjk_letter(*c)).count();
-    let other = word_count(text) - cjk;
-    let minutes = cjk as f64 / 300.0 + other as f64 / 200.0;
+/// [`reading_minutes`] from [`counts`].
+pub fn minutes_for((words, cjk): (usize, usize)) -> usize {
+    let minutes = cjk as f64 / 300.0 + (words - cjk) as f64 / 200.0;
     (minutes.ceil() as usize).max(1)
 }
 
@@ -179,36 +189,55 @@ pub fn index_tokens(text: &str) -> Vec<String> {
 
 fn tokens(text: &str, with_unigrams: bool) -> Vec<String> {
     let mut out = Vec::new();
-    let mut run: Vec<char> = Vec::new();
-    let mut class = CharClass::Separator;
-    let flush = |run: &mut Vec<char>, class: CharClass, out: &mut Vec<String>| {
-        match class {
-            CharClass::Word if run.len() >= 2 => out.push(run.iter().collect::<String>().to_lowercase()),
-            CharClass::Cjk if run.len() == 1 => out.push(run[0].to_string()),
-            CharClass::Cjk => {
-                for pair in run.windows(2) {
-                    out.push(pair.iter().collect());
-                }
-                if with_unigrams {
-                    out.extend(run.iter().map(|c| c.to_string()));
+    each_token(text, with_unigrams, |t| out.push(t.to_string()));
+    out
+}
+
+/// Calls `f` with every token of [`tokenize`] (and with `with_unigrams`, of [`index_tokens`]), in
+/// the same order, without allocating one string per token. Runs of one class are contiguous in
+/// `text`, so CJK pairs and characters are slices of it; only words are lower-cased into a
+/// buffer.
+pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
+    let mut lower = String::new();
+    let mut flush = |run: &str, class: CharClass| match class {
+        CharClass::Word if run.chars().nth(1).is_some() => {
+            if run.is_ascii() {
+                lower.clear();
+                lower.push_str(run);
+                lower.make_ascii_lowercase();
+                f(&lower);
+            } else {
+                f(&run.to_lowercase());
+            }
+        }
+        CharClass::Cjk => {
+            let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+            if starts.len() == 2 {
+                f(run);
+                return;
+            }
+            for w in starts.windows(3) {
+                f(&run[w[0]..w[2]]);
+            }
+            if with_unigrams {
+                for w in starts.windows(2) {
+                    f(&run[w[0]..w[1]]);
                 }
             }
-            _ => {}
         }
-        run.clear();
+        _ => {}
     };
-    for c in text.chars() {
+    let mut class = CharClass::Separator;
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
         let k = char_class(c);
         if k != class {
-            flush(&mut run, class, &mut out);
+            flush(&text[start..i], class);
             class = k;
-        }
-        if k != CharClass::Separator {
-            run.push(c);
+            start = i;
         }
     }
-    flush(&mut run, class, &mut out);
-    out
+    flush(&text[start..], class);
 }
 
 /// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.

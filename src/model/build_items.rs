@@ -300,6 +300,7 @@ fn item(
         _ => c.title.clone().unwrap_or_default(),
     };
     let section = sections.iter().position(|s| s.dir == src.section).unwrap_or(0);
+    let counts = text::counts(&rendered.text);
     let summary = c.summary.clone().unwrap_or_else(|| text::summarize(&rendered.text, 120));
     errors.into_result(Item {
         id: src.id.clone(),
@@ -317,8 +318,8 @@ fn item(
         weight: c.weight,
         template: c.template.clone(),
         extra: c.extra.clone(),
-        words: text::word_count(&rendered.text),
-        reading_minutes: text::reading_minutes(&rendered.text),
+        words: counts.0,
+        reading_minutes: text::minutes_for(counts),
         html: rendered.html,
         text: rendered.text,
         academic: date.map(|d| academic(d, config.year_start)),
