@@ -498,3 +498,19 @@ fn theme_folder_without_theme_toml() {
     });
     insta::assert_snapshot!(err);
 }
+
+#[test]
+fn template_that_includes_itself() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/404.html", "<p>{% include \"404.html\" %}</p>");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn macro_that_calls_itself_forever() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/404.html", "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}");
+    });
+    insta::assert_snapshot!(err);
+}

@@ -180,6 +180,10 @@ fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, Text)
             "the template did too much work (an endless or enormous loop?) and was stopped",
             "模板的计算量过大（死循环或巨大的循环？），已被中止"
         ),
+        _ if deepest.detail() == Some("recursion limit exceeded") => t!(
+            "the template calls itself without end (recursion limit exceeded)",
+            "模板无休止地调用自身（超过了递归上限）"
+        ),
         _ => Text::same(deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string())),
     };
     let (detail_en, detail_zh) = (&detail.en, &detail.zh);
