@@ -44,6 +44,13 @@ done < <(find "$repo/content" "$repo/tests/sites/basic/content" "$repo/src/start
 { printf '\x07'; cat "$repo/src/starter/site.toml"; } | seed site_build site-toml
 
 mkdir -p logs
+# Build every target first, so a target that no longer compiles against liaison's API is
+# reported as that, not as a crash found by fuzzing.
+if ! cargo +nightly fuzz build > logs/build.log 2>&1; then
+  tail -n 60 logs/build.log
+  echo "the fuzz targets do not build (see above): update fuzz/fuzz_targets/ to liaison's API"
+  exit 1
+fi
 for target in front_matter item_fields markdown site_build; do
   echo "== fuzz $target (${seconds} s)"
   # -timeout: one input taking over 10 s is a hang; -rss_limit_mb: unbounded memory is a crash.

@@ -7,14 +7,16 @@
 
 use std::path::Path;
 
+use liaison::codes::Code;
 use liaison::content::fields::{ItemFm, Kind, SectionFm};
 use liaison::content::frontmatter;
+use liaison::i18n::{Lang, Text};
 use liaison::toml_errors::TomlSource;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("content/activities/fuzz.md");
-    let text = match frontmatter::decode(path, data) {
+    let text = match liaison::text::decode_utf8(path, data) {
         Ok(t) => t,
         Err(d) => {
             let _ = d.to_string();
@@ -38,20 +40,17 @@ fuzz_target!(|data: &[u8]| {
     assert!(split.fm.end <= split.body_start);
     let fm = split.front_matter();
     let _ = split.body();
-    for (kind, what) in [
-        (Kind::Activities, "activity front matter"),
-        (Kind::Partners, "partner front matter"),
-        (Kind::Recruitment, "round front matter"),
-        (Kind::Pages, "page front matter"),
-    ] {
+    for kind in [Kind::Activities, Kind::Partners, Kind::Recruitment, Kind::Pages] {
+        let what = kind.front_matter_text();
         let src = TomlSource { path, file: &split.text, text: fm, first_line: split.fm_line, what };
         match ItemFm::parse(kind, fm) {
             Ok(item) => {
                 let _ = item.common();
-                let _ = src.at_key("title", "x").to_string();
+                let _ = src.at_key(Code::MissingField, "title", Text::same("x")).render(Lang::Zh);
             }
             Err(e) => {
-                let _ = src.error(&e).to_string();
+                let d = src.error(&e);
+                let _ = (d.render(Lang::Zh), d.render(Lang::En));
             }
         }
     }
@@ -60,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         file: &split.text,
         text: fm,
         first_line: split.fm_line,
-        what: "section front matter (_index.md)",
+        what: Text::same("section front matter (_index.md)"),
     };
     if let Err(e) = toml::from_str::<SectionFm>(fm) {
         let _ = src.error(&e).to_string();

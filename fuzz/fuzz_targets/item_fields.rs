@@ -24,12 +24,13 @@ fn config() -> &'static Config {
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
     let Ok(text) = std::str::from_utf8(rest) else { return };
-    let (kind, what) = match first % 4 {
-        0 => (Kind::Activities, "activity front matter"),
-        1 => (Kind::Partners, "partner front matter"),
-        2 => (Kind::Recruitment, "round front matter"),
-        _ => (Kind::Pages, "page front matter"),
+    let kind = match first % 4 {
+        0 => Kind::Activities,
+        1 => Kind::Partners,
+        2 => Kind::Recruitment,
+        _ => Kind::Pages,
     };
+    let what = kind.front_matter_text();
     // The file as an editor wrote it: the TOML between two +++ lines.
     let file = format!("+++\n{text}+++\nbody\n");
     let fm = &file[4..4 + text.len()];
