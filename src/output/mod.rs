@@ -1,20 +1,22 @@
 //! The one place that writes the output folder.
 //!
-//! A build renders everything in memory, then [`write_site`] writes it into a fresh temporary
-//! folder beside `--out` and swaps it in with renames only when every file was written. A build
-//! that fails at any point leaves the previous output whole.
+//! A build streams its files into a [`Staging`] folder beside `--out` (`staging.rs`) as they are
+//! rendered and swaps it in with renames only when every file was written; [`write_site`] does
+//! the same for an output held in memory, [`sync_site`] brings a watched folder up to date file
+//! by file. A build that fails at any point leaves the previous output whole.
 
-use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::t;
+
+mod staging;
+pub use staging::{Staging, spare_dir};
 
 /// A file of the output: its path relative to the output folder (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,28 +102,7 @@ pub fn write_site(out: &Path, output: &Output) -> Result<(), Diagnostic> {
     staging.commit()
 }
 
-/// A new output folder being written: files go into `.<out>.tmp-<pid>` beside `out` as they are
-/// produced (from any thread), and [`Staging::commit`] swaps the folder in with two renames. If
-/// the staging is dropped without a commit (a build error, a panic), `out` was never touched.
-///
-/// The output before last is kept beside `out` as `.<out>.liaison-spare` and recycled as the
-/// next staging folder: a file whose bytes are already there is left alone, others are
-/// (over)written, and files the build did not produce are removed before the swap. On a site of
-/// thousands of pages this replaces creating and deleting every file and folder of the site on
-/// each build (seconds to minutes of disk time on ext4) with reading files back.
-pub struct Staging {
-    out: PathBuf,
-    tmp: PathBuf,
-    old: PathBuf,
-    spare: PathBuf,
-    /// `Some` when `tmp` is a recycled output: the paths this build produced.
-    reused: Option<Mutex<HashSet<String>>>,
-    /// The entries the recycled folder held, listed while the build renders.
-    listing: Option<std::thread::JoinHandle<Vec<(String, bool)>>>,
-    committed: bool,
-}
-
-fn io_error(what: crate::i18n::Text, p: &Path, e: io::Error) -> Diagnostic {
+pub(super) fn io_error(what: crate::i18n::Text, p: &Path, e: io::Error) -> Diagnostic {
     let (en, zh) = (&what.en, &what.zh);
     Diagnostic::new(p, Code::OutputWriteFailed, t!("{en}: {e}", "{zh}：{e}")).hint(t!(
         "check that the output folder's parent exists and is writable",
@@ -129,198 +110,9 @@ fn io_error(what: crate::i18n::Text, p: &Path, e: io::Error) -> Diagnostic {
     ))
 }
 
-impl Staging {
-    /// Takes the spare folder beside `out` as the staging folder, or creates an empty one
-    /// (replacing a stale one from a crashed build).
-    pub fn begin(out: &Path) -> Result<Staging, Diagnostic> {
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let pid = std::process::id();
-        let tmp = parent.join(format!(".{name}.tmp-{pid}"));
-        let old = parent.join(format!(".{name}.old-{pid}"));
-        let spare = spare_dir(out);
-        fs::create_dir_all(&parent).map_err(|e| {
-            io_error(t!("cannot create the output folder's parent", "无法创建输出文件夹的上级文件夹"), &parent, e)
-        })?;
-        if tmp.exists() {
-            let _ = fs::remove_dir_all(&tmp);
-        }
-        // A rename is atomic: of two builds running at once, one gets the spare.
-        let (reused, listing) = if spare.is_dir() && fs::rename(&spare, &tmp).is_ok() {
-            let root = tmp.clone();
-            (Some(Mutex::new(HashSet::new())), Some(std::thread::spawn(move || list_tree(&root))))
-        } else {
-            fs::create_dir(&tmp).map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e))?;
-            (None, None)
-        };
-        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, committed: false })
-    }
-
-    /// Records `path` as produced; true when the staging folder already holds `same` there.
-    fn already_there(&self, path: &str, target: &Path, same: impl FnOnce() -> bool) -> bool {
-        let Some(produced) = &self.reused else { return false };
-        produced.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string());
-        match fs::symlink_metadata(target) {
-            Ok(m) if m.is_file() => same(),
-            Ok(_) => {
-                // Never write through a link or into a folder.
-                clear_way(&self.tmp, target);
-                false
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// Writes `target` with `write`; in a recycled folder, clears a file or folder of an older
-    /// output that stands in the way first.
-    fn put(&self, target: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
-        match with_parent(target, &write) {
-            Err(_) if self.reused.is_some() => {
-                clear_way(&self.tmp, target);
-                with_parent(target, &write)
-            }
-            r => r,
-        }
-    }
-
-    /// Writes one file (`path` relative, with `/`). Safe to call from several threads; folders
-    /// are created on first use.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let p = self.tmp.join(path);
-        let same =
-            || fs::metadata(&p).is_ok_and(|m| m.len() == bytes.len() as u64) && fs::read(&p).is_ok_and(|b| b == bytes);
-        if self.already_there(path, &p, same) {
-            return Ok(());
-        }
-        self.put(&p, |p| fs::write(p, bytes))
-            .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &p, e))
-    }
-
-    /// Copies files from the site (theme static files, content assets).
-    pub fn copy_all(&self, copies: &[CopiedFile]) -> Result<(), Diagnostic> {
-        copies.par_iter().try_for_each(|c| {
-            let p = self.tmp.join(&c.path);
-            if self.already_there(&c.path, &p, || same_file_contents(&c.from, &p)) {
-                return Ok(());
-            }
-            self.put(&p, |p| fs::copy(&c.from, p).map(|_| ()))
-                .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &c.from, e))
-        })
-    }
-
-    /// Removes what an older output left in a recycled folder, moves the previous output aside,
-    /// the new one into place, and keeps the previous one as the next build's spare.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
-        if let (Some(produced), Some(listing)) = (self.reused.take(), self.listing.take()) {
-            let produced = produced.into_inner().unwrap_or_else(|e| e.into_inner());
-            let listed = listing.join().unwrap_or_default();
-            remove_leftovers(&self.tmp, &listed, &produced)
-                .map_err(|(p, e)| io_error(t!("cannot write the output", "无法写入输出"), &p, e))?;
-        }
-        let (out, tmp, old) = (&self.out, &self.tmp, &self.old);
-        let had_output = out.exists();
-        if had_output && let Err(e) = fs::rename(out, old) {
-            return Err(io_error(t!("cannot move the previous output aside", "无法挪开上一次的输出"), out, e));
-        }
-        if let Err(e) = fs::rename(tmp, out) {
-            let _ = fs::rename(old, out);
-            return Err(io_error(t!("cannot move the new output into place", "无法把新的输出放到位"), out, e));
-        }
-        self.committed = true;
-        if had_output && (self.spare.exists() || fs::rename(old, &self.spare).is_err()) {
-            let _ = fs::remove_dir_all(old);
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if self.committed {
-            return;
-        }
-        // A recycled folder goes back to being the spare (its files are checked on every use);
-        // a new one is removed.
-        if self.reused.is_none() || self.spare.exists() || fs::rename(&self.tmp, &self.spare).is_err() {
-            let _ = fs::remove_dir_all(&self.tmp);
-        }
-    }
-}
-
-/// Where the output before last is kept for the next build: `.<name>.liaison-spare` beside it.
-pub fn spare_dir(out: &Path) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    out.with_file_name(format!(".{name}.liaison-spare"))
-}
-
-/// Makes room for a file at `target` inside `root`: removes a folder at `target` and files where
-/// its parent folders should be.
-fn clear_way(root: &Path, target: &Path) {
-    match fs::symlink_metadata(target) {
-        Ok(m) if m.is_dir() => {
-            let _ = fs::remove_dir_all(target);
-        }
-        Ok(m) if m.file_type().is_symlink() => {
-            let _ = fs::remove_file(target);
-        }
-        _ => {}
-    }
-    for dir in target.ancestors().skip(1).take_while(|d| *d != root) {
-        if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
-            let _ = fs::remove_file(dir);
-        }
-    }
-}
-
-/// Every entry under `root` (relative path with `/`, is a folder), contents before their folder.
-/// Entries that vanish while it walks are skipped.
-fn list_tree(root: &Path) -> Vec<(String, bool)> {
-    walkdir::WalkDir::new(root)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap_or(e.path()).to_string_lossy().replace('\\', "/");
-            (rel, e.file_type().is_dir())
-        })
-        .collect()
-}
-
-/// Removes the `listed` files under `root` that are not in `produced` (paths relative, with
-/// `/`), and the listed folders that leaves empty.
-fn remove_leftovers(
-    root: &Path,
-    listed: &[(String, bool)],
-    produced: &HashSet<String>,
-) -> Result<(), (PathBuf, io::Error)> {
-    let needed: HashSet<&str> = produced.iter().flat_map(|p| p.match_indices('/').map(move |(i, _)| &p[..i])).collect();
-    for (rel, is_dir) in listed {
-        let p = root.join(rel);
-        if *is_dir {
-            if !needed.contains(rel.as_str()) {
-                // Fails, as it should, when the folder still holds files.
-                let _ = fs::remove_dir(&p);
-            }
-        } else if !produced.contains(rel) {
-            // An error counts only if the file is still there: while the listing ran, the build
-            // may have replaced it (or its folder) with what it needed.
-            if let Err(e) = fs::remove_file(&p)
-                && fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir())
-            {
-                return Err((p, e));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Runs `write(path)`, creating `path`'s folder first when it does not exist yet. (Trying first
 /// costs one failed open per new folder instead of a `stat` per file.)
-fn with_parent(path: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
+pub(super) fn with_parent(path: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
     match write(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if let Some(parent) = path.parent() {
@@ -399,7 +191,7 @@ pub struct SyncStats {
 }
 
 /// Whether the copy at `to` has the same length and bytes as `from`.
-fn same_file_contents(from: &Path, to: &Path) -> bool {
+pub(super) fn same_file_contents(from: &Path, to: &Path) -> bool {
     match (fs::metadata(from), fs::metadata(to)) {
         (Ok(a), Ok(b)) if a.len() == b.len() => fs::read(from).ok() == fs::read(to).ok(),
         _ => false,
