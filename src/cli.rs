@@ -221,10 +221,7 @@ fn new(args: NewArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
 fn check(args: CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let opts = args.build.options();
     let lang = Lang::for_site(&opts.root);
-    if !opts.root.join("site.toml").is_file() {
-        print_all([&pipeline::no_site_toml(&opts.root)], lang, err);
-        return 2;
-    }
+    // No site here (E090/E091) is the pipeline's usage error, like every other one.
     let findings = match crate::check::check(&opts) {
         Ok(f) => f,
         Err(d) => {
