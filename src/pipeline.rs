@@ -73,14 +73,30 @@ pub fn no_site_toml(root: &Path) -> Diagnostic {
     ))
 }
 
-/// Runs every stage up to rendering, into memory; writes nothing.
-pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
-    build_site_cached(opts, &mut content::Cache::off())
+/// What a watch session keeps from one build to the next, one cache per stage. Each stage keys
+/// its cache on all of its inputs, so a rebuild through the caches gives the same site as a
+/// clean build (tests/watch.rs compares them byte for byte after every kind of edit).
+#[derive(Debug, Default)]
+pub struct Caches {
+    pub content: content::Cache,
+    pub model: model::Memo,
 }
 
-/// [`build_site`], re-reading only the content files that changed since `cache` was filled.
-pub fn build_site_cached(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Built, BuildError> {
-    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, cache)?;
+impl Caches {
+    /// Caches that stay empty, for builds that happen once.
+    pub fn off() -> Caches {
+        Caches { content: content::Cache::off(), model: model::Memo::off() }
+    }
+}
+
+/// Runs every stage up to rendering, into memory; writes nothing.
+pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
+    build_site_cached(opts, &mut Caches::off())
+}
+
+/// [`build_site`], redoing only the work whose inputs changed since `caches` were filled.
+pub fn build_site_cached(opts: &BuildOptions, caches: &mut Caches) -> Result<Built, BuildError> {
+    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, caches)?;
     let lap = Instant::now();
     let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
     stages.push(("render", lap.elapsed()));
@@ -98,7 +114,7 @@ struct Modeled {
     stages: Vec<(&'static str, Duration)>,
 }
 
-fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Modeled, BuildError> {
+fn model_stages(opts: &BuildOptions, caches: &mut Caches) -> Result<Modeled, BuildError> {
     let start = Instant::now();
     let root: &Path = &opts.root;
     if !root.is_dir() {
@@ -121,7 +137,7 @@ fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Model
     let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz)
         .map_err(|m| BuildError::Usage(Diagnostic::new("", Code::BadNow, m)))?;
     let theme = theme::load(root, &config.site.theme, &config.site.language);
-    let content = content::load_cached(root, &config, cache);
+    let content = content::load_cached(root, &config, &mut caches.content);
     let model_opts = ModelOptions { drafts: opts.drafts, now };
     let (theme, content) = match (theme, content) {
         (Ok(t), Ok((c, errors))) if errors.is_empty() => (t, c),
@@ -146,7 +162,11 @@ fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Model
         }
     };
     mark("config, theme and content");
-    let site = model::build(content, &config, &model_opts).map_err(|e| BuildError::Content(e.sorted()))?;
+    let site = model::build_memo(content, &config, &model_opts, &mut caches.model)
+        .map_err(|e| BuildError::Content(e.sorted()))?;
+    if std::env::var_os("LIAISON_TIMINGS").is_some() {
+        eprintln!("reused {}", caches.model.last_reused);
+    }
     mark("model");
     Ok(Modeled { config, theme, site, start, stages })
 }
@@ -158,7 +178,7 @@ fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Model
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut content::Cache::off())?;
+    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
     let rendered = render::render_with(&site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))

@@ -14,11 +14,11 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
 use crate::codes::Code;
-use crate::content::{Cache, is_ignored_name};
+use crate::content::is_ignored_name;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Lang;
 use crate::output::{self, Output};
-use crate::pipeline::{self, BuildError, BuildOptions};
+use crate::pipeline::{self, BuildError, BuildOptions, Caches};
 use crate::t;
 
 /// What one (re)build did.
@@ -36,7 +36,7 @@ pub struct Report {
 pub struct Rebuilder {
     opts: BuildOptions,
     out: PathBuf,
-    cache: Cache,
+    caches: Caches,
     last: Option<Output>,
 }
 
@@ -44,7 +44,7 @@ impl Rebuilder {
     pub fn new(opts: BuildOptions) -> Result<Rebuilder, BuildError> {
         let out = opts.out_dir();
         output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-        Ok(Rebuilder { opts, out, cache: Cache::default(), last: None })
+        Ok(Rebuilder { opts, out, caches: Caches::default(), last: None })
     }
 
     pub fn out_dir(&self) -> &Path {
@@ -58,14 +58,27 @@ impl Rebuilder {
 
     /// Forgets cached content (after `site.toml` changed: tiers and kinds may differ).
     pub fn forget_content(&mut self) {
-        self.cache = Cache::default();
+        self.caches = Caches::default();
+    }
+
+    /// Tells the next rebuild which files changed (absolute or relative to the site folder), so
+    /// it can skip the walk of `content/` when they are all item files it already knows.
+    pub fn changed(&mut self, root: &Path, paths: &[PathBuf]) {
+        let rel: Vec<PathBuf> =
+            paths.iter().map(|p| p.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| p.clone())).collect();
+        self.caches.content.only_changed(rel);
+    }
+
+    /// Whether the last rebuild walked `content/` (false when it re-read only the changed files).
+    pub fn last_walked(&self) -> bool {
+        self.caches.content.last_walked
     }
 
     /// Builds and writes: the whole folder the first time, only the differences after that.
     /// A failed build writes nothing; the last good output stays.
     pub fn rebuild(&mut self) -> Result<Report, BuildError> {
         let start = Instant::now();
-        let built = pipeline::build_site_cached(&self.opts, &mut self.cache)?;
+        let built = pipeline::build_site_cached(&self.opts, &mut self.caches)?;
         let pages = built.pages();
         let timings = std::env::var_os("LIAISON_TIMINGS").is_some();
         if timings {
@@ -198,6 +211,8 @@ pub fn watch_changes(
         }
         if paths.iter().any(|p| p.ends_with("site.toml")) {
             rebuilder.forget_content();
+        } else {
+            rebuilder.changed(&root, &paths);
         }
         let what: Vec<String> =
             paths.iter().take(3).map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string()).collect();

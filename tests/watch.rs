@@ -287,15 +287,34 @@ fn a_rebuild_rereads_only_the_changed_file() {
         now: Some(NOW.into()),
         ..Default::default()
     };
-    let mut cache = liaison::content::Cache::default();
-    liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
-    assert_eq!(cache.last_reads, 10, "the first build reads every item (drafts too)");
-    liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
-    assert_eq!(cache.last_reads, 0);
+    let mut caches = liaison::pipeline::Caches::default();
+    liaison::pipeline::build_site_cached(&opts, &mut caches).unwrap();
+    assert_eq!(caches.content.last_reads, 10, "the first build reads every item (drafts too)");
+    liaison::pipeline::build_site_cached(&opts, &mut caches).unwrap();
+    assert_eq!(caches.content.last_reads, 0);
     // Make sure the modification time moves even on coarse clocks.
     std::thread::sleep(std::time::Duration::from_millis(20));
     edit(&site, "content/activities/讲座.md", "校友", "校友们");
-    let built = liaison::pipeline::build_site_cached(&opts, &mut cache).unwrap();
-    assert_eq!(cache.last_reads, 1);
+    let built = liaison::pipeline::build_site_cached(&opts, &mut caches).unwrap();
+    assert_eq!(caches.content.last_reads, 1);
+    assert!(caches.content.last_walked, "without a list of changed files every stamp is checked");
     assert!(built.site.items.iter().any(|i| i.html.contains("校友们")));
+    let published = built.site.items.len();
+    assert_eq!(caches.model.last_reused, published - 1, "only the edited item is built again");
+
+    // Told which file changed (as the watch loop does), the load skips the walk of content/.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&site, "content/activities/讲座.md", "校友们", "校友");
+    caches.content.only_changed(vec!["content/activities/讲座.md".into()]);
+    let built = liaison::pipeline::build_site_cached(&opts, &mut caches).unwrap();
+    assert!(!caches.content.last_walked);
+    assert_eq!(caches.content.last_reads, 1);
+    assert!(built.site.items.iter().any(|i| i.html.contains("校友") && !i.html.contains("校友们")));
+
+    // A new file is not in the last walk: the load walks content/ again and finds it.
+    site.write("content/activities/新活动.md", "+++\ntitle = \"新活动\"\ndate = 2018-10-01\n+++\n正文\n");
+    caches.content.only_changed(vec!["content/activities/新活动.md".into()]);
+    let built = liaison::pipeline::build_site_cached(&opts, &mut caches).unwrap();
+    assert!(caches.content.last_walked);
+    assert_eq!(built.site.items.len(), published + 1);
 }

@@ -1,6 +1,8 @@
 //! Sections and items of the model: URLs, rendered Markdown, summaries, dates.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -129,15 +131,52 @@ fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, Strin
     if links.assets.contains(target.as_str()) { Ok(links.file_url(&target)) } else { Err(target) }
 }
 
+/// Items built by earlier builds of a watch session (see [`super::build_memo`]).
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// A hash of everything an item's stage reads besides its own file.
+    around: u64,
+    /// Per content path: the file as loaded, the item's site path and what it became.
+    items: HashMap<String, (Arc<ItemSrc>, String, Result<Item, Diagnostics>)>,
+    /// Items taken from the memo by the last build, for tests.
+    pub last_reused: usize,
+    off: bool,
+}
+
+impl Memo {
+    /// A memo that stays empty, for builds that happen once.
+    pub fn off() -> Memo {
+        Memo { off: true, ..Memo::default() }
+    }
+}
+
+/// What an item's stage reads besides its own file: every page's URL and every file (links and
+/// `cover`/`logo`/... resolve against them), the sections and the configuration. "Now" (which
+/// moves on every watch rebuild) only sets a round's status, recomputed when a round is reused.
+fn surroundings(links: &LinkMap<'_>, sections: &[Section], config: &Config, opts: &ModelOptions) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut pages: Vec<(&String, &String)> = links.pages.iter().collect();
+    pages.sort_unstable();
+    pages.hash(&mut h);
+    (&links.assets, &links.unpublished, &links.unreadable).hash(&mut h);
+    for s in sections {
+        (&s.dir, &s.path).hash(&mut h);
+    }
+    format!("{config:?} {}", opts.drafts).hash(&mut h);
+    h.finish()
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn items(
     content: &Content,
     sections: &mut [Section],
     draft_dirs: &[String],
     config: &Config,
     opts: &ModelOptions,
+    memo: &mut Memo,
     errors: &mut Diagnostics,
 ) -> Vec<Item> {
-    let published: Vec<&ItemSrc> = content
+    let published: Vec<&Arc<ItemSrc>> = content
         .items
         .iter()
         .filter(|i| opts.drafts || (!i.common.draft && !is_under(&i.section, draft_dirs)))
@@ -163,15 +202,41 @@ pub fn items(
     };
     let options = markdown::options();
     let shared: &[Section] = sections;
-    let results: Vec<Result<Item, Diagnostics>> =
-        published.par_iter().map(|src| item(src, shared, &links, &options, config, opts, path_of(src))).collect();
+    let around = if memo.off { 0 } else { surroundings(&links, shared, config, opts) };
+    let known = |src: &Arc<ItemSrc>, path: &str| {
+        let (was, was_path, built) = memo.items.get(&src.content_path)?;
+        let mut built = (memo.around == around && Arc::ptr_eq(was, src) && was_path == path).then(|| built.clone())?;
+        // A round's status is the one fact that depends on "now".
+        if let Ok(Item { data: ItemData::Round(r), .. }) = &mut built {
+            r.status = status_at(opens_now(opts), r.opens_at, r.closes_at);
+        }
+        Some(built)
+    };
+    let results: Vec<(Result<Item, Diagnostics>, bool)> = published
+        .par_iter()
+        .map(|src| {
+            let path = path_of(src);
+            match known(src, &path) {
+                Some(built) => (built, true),
+                None => (item(src, shared, &links, &options, config, opts, path), false),
+            }
+        })
+        .collect();
     let mut items = Vec::with_capacity(results.len());
-    for r in results {
+    let mut fresh = HashMap::new();
+    memo.last_reused = 0;
+    for ((r, reused), src) in results.into_iter().zip(&published) {
+        memo.last_reused += usize::from(reused);
+        if !memo.off {
+            fresh.insert(src.content_path.clone(), (Arc::clone(src), path_of(src), r.clone()));
+        }
         match r {
             Ok(i) => items.push(i),
             Err(e) => errors.extend(e),
         }
     }
+    memo.items = fresh;
+    memo.around = around;
     for sec in sections.iter_mut() {
         let Some(src) = content.sections.iter().find(|s| s.dir == sec.dir) else { continue };
         let (rendered, bad) = markdown::render(&src.body, &src.dir, &links, &options);
@@ -259,14 +324,7 @@ fn item(
         ItemFm::Round(r) => {
             let opens_at = r.opens.start_instant(tz);
             let closes_at = r.closes.end_instant(tz);
-            let now = opens_now(opts);
-            let status = if now < opens_at {
-                Status::Upcoming
-            } else if now < closes_at {
-                Status::Open
-            } else {
-                Status::Closed
-            };
+            let status = status_at(opens_now(opts), opens_at, closes_at);
             ItemData::Round(Round {
                 opens: r.opens,
                 closes: r.closes,
@@ -320,8 +378,8 @@ fn item(
         extra: c.extra.clone(),
         words: counts.0,
         reading_minutes: text::minutes_for(counts),
-        html: rendered.html,
-        text: rendered.text,
+        html: rendered.html.into(),
+        text: rendered.text.into(),
         academic: date.map(|d| academic(d, config.year_start)),
         data,
     })
@@ -340,6 +398,16 @@ fn char_span(text: &str, line: usize, start_byte_col: usize, end_byte_col: usize
     let start = chars_before(start_byte_col);
     let end = if end_byte_col >= start_byte_col { chars_before(end_byte_col + 1) } else { start + 1 };
     (start + 1, end.saturating_sub(start).max(1))
+}
+
+fn status_at(now: jiff::Timestamp, opens_at: jiff::Timestamp, closes_at: jiff::Timestamp) -> Status {
+    if now < opens_at {
+        Status::Upcoming
+    } else if now < closes_at {
+        Status::Open
+    } else {
+        Status::Closed
+    }
 }
 
 fn opens_now(opts: &ModelOptions) -> jiff::Timestamp {

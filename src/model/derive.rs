@@ -21,7 +21,7 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         .map(|(n, i)| (i.id.as_str(), n))
         .collect();
     let by_source: HashMap<&std::path::Path, &crate::content::ItemSrc> =
-        content.items.iter().map(|i| (i.source.as_path(), i)).collect();
+        content.items.iter().map(|i| (i.source.as_path(), &**i)).collect();
     let all_partner_ids: Vec<&str> =
         content.items.iter().filter(|i| matches!(i.fm, ItemFm::Partner(_))).map(|i| i.id.as_str()).collect();
     // A partner whose file could not be read has its own error; naming it is not another one.

@@ -29,11 +29,27 @@ pub struct ModelOptions {
     pub now: ZonedDateTime,
 }
 
+pub use build_items::Memo;
+
 /// Builds the site model from loaded content. All cross-file problems are reported together.
 pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<Site, Diagnostics> {
+    build_memo(content, config, opts, &mut Memo::off())
+}
+
+/// [`build`], reusing from `memo` each item whose file and surroundings (URLs of all pages, files,
+/// sections, configuration, "now") are unchanged since the last build, and refreshing `memo`.
+/// The items a build reuses are exactly what it would have computed: the memo's key holds every
+/// input of an item's own stage (its Markdown, dates, files), and the facts that need other items
+/// (sponsors, lists, tags, years) are derived afresh on every build.
+pub fn build_memo(
+    content: Content,
+    config: &Config,
+    opts: &ModelOptions,
+    memo: &mut Memo,
+) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::default();
     let (mut sections, draft_dirs) = build_items::sections(&content, config, opts.drafts);
-    let mut items = build_items::items(&content, &mut sections, &draft_dirs, config, opts, &mut errors);
+    let mut items = build_items::items(&content, &mut sections, &draft_dirs, config, opts, memo, &mut errors);
     check_unique_paths(&sections, &items, &mut errors);
     if !errors.is_empty() {
         return Err(errors);

@@ -63,9 +63,10 @@ pub struct Item {
     pub weight: i64,
     pub template: Option<String>,
     pub extra: toml::Table,
-    pub html: String,
+    /// Shared (as is the text), so reusing an item in watch mode does not copy its page.
+    pub html: std::sync::Arc<str>,
     /// The body's visible text (for search and counts).
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     pub words: usize,
     pub reading_minutes: usize,
     pub academic: Option<Academic>,

@@ -286,7 +286,7 @@ fn item_view<'a>(
         updated: item.updated.map(|d| d.iso()),
         draft: item.draft,
         summary: &item.summary,
-        content: Value::from_safe_string(item.html.clone()),
+        content: Value::from_safe_string(item.html.to_string()),
         tags: item
             .tags
             .iter()
