@@ -131,13 +131,16 @@ fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, Strin
     if links.assets.contains(target.as_str()) { Ok(links.file_url(&target)) } else { Err(target) }
 }
 
+/// An item's file as loaded, its site path and what it became.
+type Remembered = (Arc<ItemSrc>, String, Result<Item, Diagnostics>);
+
 /// Items built by earlier builds of a watch session (see [`super::build_memo`]).
 #[derive(Debug, Default)]
 pub struct Memo {
     /// A hash of everything an item's stage reads besides its own file.
     around: u64,
     /// Per content path: the file as loaded, the item's site path and what it became.
-    items: HashMap<String, (Arc<ItemSrc>, String, Result<Item, Diagnostics>)>,
+    items: HashMap<String, Remembered>,
     /// Items taken from the memo by the last build, for tests.
     pub last_reused: usize,
     off: bool,
