@@ -76,16 +76,23 @@ pub fn no_site_toml(root: &Path) -> Diagnostic {
 /// What a watch session keeps from one build to the next, one cache per stage. Each stage keys
 /// its cache on all of its inputs, so a rebuild through the caches gives the same site as a
 /// clean build (tests/watch.rs compares them byte for byte after every kind of edit).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Caches {
     pub content: content::Cache,
     pub model: model::Memo,
+    pub render: render::Memo,
+}
+
+impl Default for Caches {
+    fn default() -> Caches {
+        Caches { content: content::Cache::default(), model: model::Memo::default(), render: render::Memo::new() }
+    }
 }
 
 impl Caches {
     /// Caches that stay empty, for builds that happen once.
     pub fn off() -> Caches {
-        Caches { content: content::Cache::off(), model: model::Memo::off() }
+        Caches { content: content::Cache::off(), model: model::Memo::off(), render: render::Memo::default() }
     }
 }
 
@@ -98,7 +105,7 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
 pub fn build_site_cached(opts: &BuildOptions, caches: &mut Caches) -> Result<Built, BuildError> {
     let Modeled { config, theme, site, start, mut stages } = model_stages(opts, caches)?;
     let lap = Instant::now();
-    let output = render::render(&site, &config, &theme).map_err(BuildError::Content)?;
+    let output = render::render(&site, &config, &theme, &mut caches.render).map_err(BuildError::Content)?;
     stages.push(("render", lap.elapsed()));
     let pages = output.files.iter().filter(|f| f.path.ends_with(".html")).count();
     let files = output.files.len() + output.copies.len();
@@ -181,8 +188,10 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
-    let rendered = render::render_with(&site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
-        .map_err(BuildError::Content)?;
+    let rendered = render::render_with(&site, &config, &theme, &mut render::Memo::default(), &|f| {
+        staging.write(&f.path, &f.bytes)
+    })
+    .map_err(BuildError::Content)?;
     stages.push(("render and write", lap.elapsed()));
     lap = Instant::now();
     staging.copy_all(&rendered.copies).map_err(|d| BuildError::Content(d.into()))?;

@@ -318,3 +318,77 @@ fn a_rebuild_rereads_only_the_changed_file() {
     assert!(caches.content.last_walked);
     assert_eq!(built.site.items.len(), published + 1);
 }
+
+/// Every stage's cache in one session, edit after edit: each rebuild must equal a clean build of
+/// the same files, file for file, and a plain edit must render only the pages that show it.
+#[test]
+fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
+    use liaison::pipeline::{BuildOptions, Caches, build_site, build_site_cached};
+    let site = Site::fixture("basic");
+    let opts = BuildOptions { root: site.root().to_path_buf(), now: Some(NOW.into()), ..Default::default() };
+    let mut caches = Caches::default();
+    let same_as_clean_at = |caches: &mut Caches, what: &str, opts: &BuildOptions| {
+        let cached = build_site_cached(opts, caches).unwrap();
+        let clean = build_site(opts).unwrap();
+        let names = |b: &liaison::pipeline::Built| b.output.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&cached), names(&clean), "after {what}: other files than a clean build");
+        for (a, b) in cached.output.files.iter().zip(&clean.output.files) {
+            assert!(a.bytes == b.bytes, "after {what}: {} differs from a clean build", a.path);
+        }
+    };
+    let same_as_clean = |caches: &mut Caches, what: &str| same_as_clean_at(caches, what, &opts);
+    same_as_clean(&mut caches, "the first build");
+    let all = caches.render.last_rendered;
+    let edits = [
+        ("a body edit", "content/activities/讲座.md", "校友", "校友们"),
+        ("a title edit", "content/activities/讲座.md", "职业规划讲座\"", "职业规划讲座（第二场）\""),
+        ("a date that reorders the list", "content/activities/2018-sports.md", "2018-10-20", "2019-06-01"),
+        ("a new tag", "content/activities/2018-sports.md", "\"赞助\"]", "\"赞助\", \"田径\"]"),
+        ("a sponsor's amount", "content/activities/2018-sports.md", "amount = 2000", "amount = 2500"),
+        ("a partner's name", "content/partners/bank.md", "兴业银行", "兴业银行股份"),
+        ("a partner's tier", "content/partners/bank.md", "tier = \"gold\"", "tier = \"silver\""),
+        ("a round's stage", "content/recruitment/2018-autumn.md", "2018-09-22T19:00:00", "2018-09-12T19:00:00"),
+        ("a round's deadline", "content/recruitment/2018-autumn.md", "closes = 2018-09-20", "closes = 2018-09-14"),
+        ("a page's body", "content/about.md", "\n", "\n\n新的一段。\n"),
+        ("a section's intro", "content/activities/_index.md", "+++\n", "+++\n活动一览。\n"),
+        ("a draft published", "content/activities/draft-plan.md", "draft = true", "draft = false"),
+    ];
+    for (what, rel, from, to) in edits {
+        // Make sure the modification time moves even on coarse clocks.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let text = std::fs::read_to_string(site.root().join(rel)).unwrap();
+        let at = text.rfind(from).unwrap_or_else(|| panic!("{from} not in {rel}"));
+        site.write(rel, &format!("{}{to}{}", &text[..at], &text[at + from.len()..]));
+        caches.content.only_changed(vec![rel.into()]);
+        same_as_clean(&mut caches, what);
+        if what == "a body edit" {
+            let rendered = caches.render.last_rendered;
+            assert!(rendered * 4 < all, "a body edit rendered {rendered} of {all} pages again");
+        }
+    }
+    // Time passes while watching: a round opens, a stage is over, the round closes, a new year.
+    for now in ["2018-09-10T12:00:00", "2018-09-12T20:00:00", "2018-09-30", "2019-01-02"] {
+        let later = BuildOptions { now: Some(now.into()), ..opts.clone() };
+        same_as_clean_at(&mut caches, &format!("time passing ({now})"), &later);
+    }
+}
+
+/// The department's site (default theme, which shows the year and marks stages that are over)
+/// rebuilt through the caches while "now" moves on equals clean builds at each moment.
+#[test]
+fn cached_rebuilds_follow_the_clock() {
+    use liaison::pipeline::{BuildOptions, Caches, build_site, build_site_cached};
+    let site = Site::example();
+    let mut caches = Caches::default();
+    for now in
+        ["2018-08-01", "2018-09-05T12:00:00", "2018-09-20T12:00:00", "2018-12-31T23:00:00", "2019-01-01T01:00:00"]
+    {
+        let opts = BuildOptions { root: site.root().to_path_buf(), now: Some(now.into()), ..Default::default() };
+        let cached = build_site_cached(&opts, &mut caches).unwrap();
+        let clean = build_site(&opts).unwrap();
+        assert_eq!(cached.output.files.len(), clean.output.files.len());
+        for (a, b) in cached.output.files.iter().zip(&clean.output.files) {
+            assert!(a.path == b.path && a.bytes == b.bytes, "at {now}: {} differs from a clean build", a.path);
+        }
+    }
+}

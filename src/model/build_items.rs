@@ -143,6 +143,8 @@ pub struct Memo {
     items: HashMap<String, Remembered>,
     /// Items taken from the memo by the last build, for tests.
     pub last_reused: usize,
+    /// The last stamp given to a built item.
+    stamps: u64,
     off: bool,
 }
 
@@ -228,8 +230,12 @@ pub fn items(
     let mut items = Vec::with_capacity(results.len());
     let mut fresh = HashMap::new();
     memo.last_reused = 0;
-    for ((r, reused), src) in results.into_iter().zip(&published) {
+    for ((mut r, reused), src) in results.into_iter().zip(&published) {
         memo.last_reused += usize::from(reused);
+        if let (Ok(item), false, false) = (&mut r, reused, memo.off) {
+            memo.stamps += 1;
+            item.stamp = memo.stamps;
+        }
         if !memo.off {
             fresh.insert(src.content_path.clone(), (Arc::clone(src), path_of(src), r.clone()));
         }
@@ -385,6 +391,7 @@ fn item(
         text: rendered.text.into(),
         academic: date.map(|d| academic(d, config.year_start)),
         data,
+        stamp: 0,
     })
 }
 

@@ -71,6 +71,10 @@ pub struct Item {
     pub reading_minutes: usize,
     pub academic: Option<Academic>,
     pub data: ItemData,
+    /// Identifies the item's own facts (everything but those derived across items: sponsors,
+    /// contributions, a round's status) within a watch session: a rebuild that reuses the item
+    /// keeps its stamp, one that builds it again gives a new one. 0 in one-off builds.
+    pub stamp: u64,
 }
 
 #[derive(Debug, Clone)]

@@ -18,11 +18,12 @@ use crate::t;
 mod staging;
 pub use staging::{Staging, spare_dir};
 
-/// A file of the output: its path relative to the output folder (with `/`) and its bytes.
+/// A file of the output: its path relative to the output folder (with `/`) and its bytes
+/// (shared: a watch rebuild hands on the bytes of pages it did not render again).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: std::sync::Arc<[u8]>,
 }
 
 /// A file copied from the site (theme static files, content assets).
@@ -134,11 +135,11 @@ pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Di
         Diagnostic::new(p, Code::OutputWriteFailed, t!("cannot update the output: {e}", "无法更新输出：{e}"))
             .hint(t!("check that the output folder is writable", "检查输出文件夹是否可写"))
     };
-    let old_files: BTreeMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
+    let old_files: BTreeMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), &*f.bytes)).collect();
     let old_copies: BTreeMap<&str, &Path> = old.copies.iter().map(|c| (c.path.as_str(), c.from.as_path())).collect();
     let mut stats = SyncStats::default();
     for f in &new.files {
-        if old_files.get(f.path.as_str()) == Some(&f.bytes.as_slice()) {
+        if old_files.get(f.path.as_str()).is_some_and(|old| std::ptr::eq(*old, &*f.bytes) || **old == *f.bytes) {
             continue;
         }
         let p = out.join(&f.path);
@@ -227,7 +228,7 @@ mod tests {
     fn sync_writes_only_changes_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().to_vec() };
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().into() };
         let old = Output { files: vec![file("a/index.html", "a"), file("b/c/index.html", "b")], copies: vec![] };
         write_site(&out, &old).unwrap();
         let new = Output { files: vec![file("a/index.html", "a"), file("d/index.html", "d")], copies: vec![] };
@@ -242,7 +243,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let mut o = Output::default();
-        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one".to_vec() });
+        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one"[..].into() });
         write_site(&out, &o).unwrap();
         let staging = Staging::begin(&out).unwrap();
         staging.write("a/index.html", b"two").unwrap();
@@ -259,9 +260,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let mut o = Output::default();
-        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one".to_vec() });
+        o.files.push(OutputFile { path: "a/index.html".into(), bytes: b"one"[..].into() });
         write_site(&out, &o).unwrap();
-        o.files[0].bytes = b"two".to_vec();
+        o.files[0].bytes = b"two"[..].into();
         write_site(&out, &o).unwrap();
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"two");
         let mut names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -285,7 +286,7 @@ mod tests {
     fn a_recycled_spare_ends_up_exactly_the_new_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().to_vec() };
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().into() };
         let a = Output {
             files: vec![
                 file("same.html", "s"),
@@ -324,7 +325,7 @@ mod tests {
     fn an_abandoned_recycled_staging_goes_back_to_being_the_spare() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let one = Output { files: vec![OutputFile { path: "a".into(), bytes: b"1".to_vec() }], copies: vec![] };
+        let one = Output { files: vec![OutputFile { path: "a".into(), bytes: b"1"[..].into() }], copies: vec![] };
         write_site(&out, &one).unwrap();
         write_site(&out, &one).unwrap();
         let staging = Staging::begin(&out).unwrap();
@@ -334,7 +335,7 @@ mod tests {
         assert!(spare_dir(&out).is_dir());
         write_site(
             &out,
-            &Output { files: vec![OutputFile { path: "b".into(), bytes: b"3".to_vec() }], copies: vec![] },
+            &Output { files: vec![OutputFile { path: "b".into(), bytes: b"3"[..].into() }], copies: vec![] },
         )
         .unwrap();
         assert_eq!(tree(&out), [("b".to_string(), b"3".to_vec())]);

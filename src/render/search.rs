@@ -87,19 +87,19 @@ pub fn index(
         split[(fnv1a(t) as usize) % shards].insert(t.as_str(), d);
     }
     for (i, shard) in split.iter().enumerate() {
-        emit(OutputFile { path: format!("search/t-{i}.json"), bytes: to_bytes(shard) })?;
+        emit(OutputFile { path: format!("search/t-{i}.json"), bytes: to_bytes(shard).into() })?;
     }
     drop(split);
     drop(postings);
     let chunks = docs.chunks(CHUNK).count().max(1);
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        emit(OutputFile { path: format!("search/d-{i}.json"), bytes: to_bytes(chunk) })?;
+        emit(OutputFile { path: format!("search/d-{i}.json"), bytes: to_bytes(chunk).into() })?;
     }
     if docs.is_empty() {
-        emit(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec() })?;
+        emit(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec().into() })?;
     }
     let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
-    emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta) })
+    emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta).into() })
 }
 
 /// One item's search document and the text to index for it.

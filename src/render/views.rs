@@ -14,6 +14,8 @@ use crate::model::{Item, ItemData, Semester, Site, Status};
 use crate::text::slugify;
 use crate::when::rfc3339;
 
+use super::memo::{Read, SiteEntries, tracked};
+
 /// Converts any serializable value into a template value.
 pub fn ser<T: Serialize>(t: T) -> Value {
     Value::from(minijinja::value::Serde(t))
@@ -169,10 +171,9 @@ pub fn year_ref(config: &Config, start_year: i16) -> (String, String) {
     (slug, url)
 }
 
-/// One value per item, in the model's order.
-pub fn items(site: &Site, config: &Config) -> Vec<Value> {
-    // Neighbours in each section's list order.
-    let mut neighbours: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); site.items.len()];
+/// Each item's neighbours (newer, older) in its section's list order.
+pub fn neighbours(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut neighbours = vec![(None, None); site.items.len()];
     for s in &site.sections {
         for (k, &n) in s.items.iter().enumerate() {
             let newer = k.checked_sub(1).map(|j| s.items[j]);
@@ -180,7 +181,25 @@ pub fn items(site: &Site, config: &Config) -> Vec<Value> {
             neighbours[n] = (newer, older);
         }
     }
-    site.items.par_iter().enumerate().map(|(n, item)| ser(item_view(site, config, item, neighbours[n]))).collect()
+    neighbours
+}
+
+/// One value per item, in the model's order (each a [`Tracked`] object). `reuse` may hand back
+/// the view an earlier render made of the same item, when nothing it shows changed.
+pub fn items(
+    site: &Site,
+    config: &Config,
+    neighbours: &[(Option<usize>, Option<usize>)],
+    reuse: &(dyn Fn(usize) -> Option<Value> + Sync),
+) -> Vec<Value> {
+    site.items
+        .par_iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let view = reuse(n).unwrap_or_else(|| ser(item_view(site, config, item, neighbours[n])));
+            tracked(Read::Item(n as u32), view)
+        })
+        .collect()
 }
 
 fn link<'a>(site: &'a Site, config: &Config, n: Option<usize>) -> Option<LinkView<'a>> {
@@ -314,7 +333,7 @@ fn item_view<'a>(
 }
 
 /// The global `site` value every template sees.
-pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> Value {
+pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> SiteEntries {
     let s = &config.site;
     let pick = |pred: &dyn Fn(&Item) -> bool| -> Vec<Value> {
         let mut ns: Vec<usize> = (0..site.items.len()).filter(|&n| pred(&site.items[n])).collect();
@@ -351,48 +370,53 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
     let totals = crate::model::figures(site.items.iter());
     let section_map: std::collections::BTreeMap<String, Value> =
         site.sections.iter().zip(sections).map(|(sec, v)| (sec.dir.clone(), v.clone())).collect();
-    context! {
-        title => &s.title,
-        description => &s.description,
-        base_url => &config.base_url,
-        base_path => &config.base_path,
-        language => &s.language,
-        timezone => &s.timezone,
-        now => rfc3339(site.now.timestamp(), &config.tz),
-        menu => menu,
-        tiers => tiers,
-        extra => ser(table_to_json(&s.extra)),
-        sections => Value::from(section_map),
-        activities => activities,
-        partners => partners,
-        rounds => rounds,
-        open_rounds => open_rounds,
-        tags => tags,
-        years => years,
-        totals => ser(&totals),
-        json_ld => Value::from_safe_string(super::jsonld::script_text(&{
-            let mut org = super::jsonld::department(config);
-            org["@context"] = serde_json::json!("https://schema.org");
-            org
-        })),
-        atom_url => config.url("/atom.xml"),
-        calendar_url => config.url("/calendar.ics"),
-        search_url => config.url("/search/"),
-    }
+    let v = |x| ser(x);
+    SiteEntries(vec![
+        ("title", v(&s.title)),
+        ("description", v(&s.description)),
+        ("base_url", v(&config.base_url)),
+        ("base_path", v(&config.base_path)),
+        ("language", v(&s.language)),
+        ("timezone", v(&s.timezone)),
+        ("now", v(&rfc3339(site.now.timestamp(), &config.tz))),
+        ("menu", Value::from(menu)),
+        ("tiers", Value::from(tiers)),
+        ("extra", ser(table_to_json(&s.extra))),
+        ("sections", Value::from(section_map)),
+        ("activities", Value::from(activities)),
+        ("partners", Value::from(partners)),
+        ("rounds", Value::from(rounds)),
+        ("open_rounds", Value::from(open_rounds)),
+        ("tags", Value::from(tags)),
+        ("years", Value::from(years)),
+        ("totals", ser(&totals)),
+        (
+            "json_ld",
+            Value::from_safe_string(super::jsonld::script_text(&{
+                let mut org = super::jsonld::department(config);
+                org["@context"] = serde_json::json!("https://schema.org");
+                org
+            })),
+        ),
+        ("atom_url", v(&config.url("/atom.xml"))),
+        ("calendar_url", v(&config.url("/calendar.ics"))),
+        ("search_url", v(&config.url("/search/"))),
+    ])
 }
 
 /// One value per section (its items are the item values, in list order).
 pub fn sections(site: &Site, config: &Config, items: &[Value]) -> Vec<Value> {
     site.sections
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(n, s)| {
             let list: Vec<Value> = s.items.iter().map(|&n| items[n].clone()).collect();
             let subsections: Vec<Value> = s
                 .subsections
                 .iter()
                 .map(|&k| context! { title => &site.sections[k].title, url => config.url(&site.sections[k].path) })
                 .collect();
-            context! {
+            let view = context! {
                 title => &s.title,
                 kind => s.kind.section_name(),
                 dir => &s.dir,
@@ -404,7 +428,8 @@ pub fn sections(site: &Site, config: &Config, items: &[Value]) -> Vec<Value> {
                 extra => ser(table_to_json(&s.extra)),
                 items => list,
                 subsections => subsections,
-            }
+            };
+            tracked(Read::Section(n as u32), view)
         })
         .collect()
 }

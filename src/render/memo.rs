@@ -1,0 +1,388 @@
+//! Dependency-tracked rendering for watch mode: which pages an edit makes stale.
+//!
+//! Templates see every item, every section and each top-level entry of `site` through a
+//! [`Tracked`] object that notes each read in a record kept for the page being rendered (one
+//! page renders on one thread from start to end, so the record is per thread). After a page
+//! renders, the [`Memo`] keeps what it read and a hash of the versions of those things; on the
+//! next rebuild a page whose reads all still have the same versions (and whose own context is the
+//! same) is not rendered again: its previous bytes are reused. Versions come from the model, not
+//! from the values: an item's version hashes its stamp (its own facts, see `Item::stamp`), what is
+//! derived across items (sponsors, contributions, status) and the stamps of the items its view
+//! shows (neighbours, sponsors, contributions); a list's version hashes which items it holds, in
+//! order, not their contents (reading an item inside it is a read of its own).
+//!
+//! Architecture Invariant: a page rendered from the memo is byte-identical to the page a clean
+//! build renders (tests/watch.rs compares whole sites after every kind of edit). Whatever changes
+//! all pages (theme, site.toml, `--drafts`) empties the memo.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use minijinja::Value;
+use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
+
+use crate::model::{ItemData, Site};
+
+/// Something a page read: an item, a section, or an entry of `site` (by its position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Read {
+    Item(u32),
+    Section(u32),
+    Site(u8),
+}
+
+thread_local! {
+    /// What the page being rendered on this thread has read so far (None: not recording).
+    static READS: RefCell<Option<Vec<Read>>> = const { RefCell::new(None) };
+}
+
+fn note(read: Read) {
+    READS.with(|reads| {
+        if let Some(v) = reads.borrow_mut().as_mut() {
+            v.push(read);
+        }
+    });
+}
+
+/// Runs `render` (one page) and returns its result with everything it read.
+pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Read>) {
+    READS.with(|r| *r.borrow_mut() = Some(Vec::new()));
+    let out = render();
+    let mut reads = READS.with(|r| r.borrow_mut().take()).unwrap_or_default();
+    reads.sort_unstable();
+    reads.dedup();
+    (out, reads)
+}
+
+/// A map value (an item's or a section's) that notes every read of it.
+#[derive(Debug)]
+pub struct Tracked {
+    pub read: Read,
+    pub inner: Value,
+}
+
+/// `inner` seen through a [`Tracked`] object.
+pub fn tracked(read: Read, inner: Value) -> Value {
+    Value::from_object(Tracked { read, inner })
+}
+
+fn defined(v: Result<Value, minijinja::Error>) -> Option<Value> {
+    v.ok().filter(|v| !v.is_undefined())
+}
+
+impl Object for Tracked {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        note(self.read);
+        defined(self.inner.get_item(key))
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        note(self.read);
+        defined(self.inner.get_attr(key))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        note(self.read);
+        Enumerator::Values(self.inner.try_iter().map(Iterator::collect).unwrap_or_default())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        note(self.read);
+        self.inner.len()
+    }
+}
+
+/// The global `site` value: each top-level entry read is noted on its own, so a page that shows
+/// only the site's title does not depend on the list of activities.
+#[derive(Debug)]
+pub struct SiteEntries(pub Vec<(&'static str, Value)>);
+
+impl Object for SiteEntries {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
+        let n = self.0.iter().position(|(k, _)| *k == key)?;
+        note(Read::Site(n as u8));
+        Some(self.0[n].1.clone())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        for n in 0..self.0.len() {
+            note(Read::Site(n as u8));
+        }
+        Enumerator::Values(self.0.iter().map(|(k, _)| Value::from(*k)).collect())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+fn hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+/// Hashes a value's shape: scalars and containers fully, tracked items and sections only by
+/// which they are (`ids` turns an item index into its session-wide id); their contents are
+/// versioned on their own.
+pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
+    if let Some(t) = v.downcast_object_ref::<Tracked>() {
+        match t.read {
+            Read::Item(n) => (0u8, ids.get(n as usize)).hash(h),
+            other => (1u8, other).hash(h),
+        }
+        return;
+    }
+    if let Some(site) = v.downcast_object_ref::<SiteEntries>() {
+        2u8.hash(h);
+        for (k, v) in &site.0 {
+            k.hash(h);
+            shape_hash(v, ids, h);
+        }
+        return;
+    }
+    match v.kind() {
+        ValueKind::Map => {
+            3u8.hash(h);
+            if let Ok(keys) = v.try_iter() {
+                for k in keys {
+                    shape_hash(&k, ids, h);
+                    shape_hash(&v.get_item(&k).unwrap_or_default(), ids, h);
+                }
+            }
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            4u8.hash(h);
+            if let Ok(items) = v.try_iter() {
+                for i in items {
+                    shape_hash(&i, ids, h);
+                }
+            }
+        }
+        kind => {
+            (5u8, kind as u8, v.is_safe()).hash(h);
+            v.to_string().hash(h);
+        }
+    }
+}
+
+/// The versions of an item's view, one per item: its own facts (stamp), what was derived across
+/// items, and what it shows of other items (see `views::item_view`, which this must follow).
+pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)]) -> Vec<u64> {
+    // What a view shows of another item: a neighbour's or contribution's title, link and date,
+    // a sponsor's name, link, logo, website, tier and description.
+    let shown = |m: usize, h: &mut std::collections::hash_map::DefaultHasher| {
+        let other = &site.items[m];
+        (&other.title, &other.path, &other.id, other.date).hash(h);
+        if let ItemData::Partner(p) = &other.data {
+            (&p.name, p.tier, &p.logo, &p.website, &p.description).hash(h);
+        }
+    };
+    site.items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let mut h = hasher();
+            (item.stamp, item.section, &site.sections[item.section].dir).hash(&mut h);
+            match &item.data {
+                ItemData::Activity(a) => {
+                    for s in &a.sponsors {
+                        shown(s.partner, &mut h);
+                        (s.amount, &s.goods).hash(&mut h);
+                    }
+                }
+                ItemData::Partner(p) => {
+                    for s in &p.sponsored {
+                        shown(s.activity, &mut h);
+                        (s.amount, &s.goods).hash(&mut h);
+                    }
+                    (p.total_cash, p.goods_count).hash(&mut h);
+                }
+                ItemData::Round(r) => (r.status as u8).hash(&mut h),
+                ItemData::Page => {}
+            }
+            let (newer, older) = neighbours[n];
+            for m in [newer, older] {
+                m.is_some().hash(&mut h);
+                if let Some(m) = m {
+                    shown(m, &mut h);
+                }
+            }
+            h.finish()
+        })
+        .collect()
+}
+
+/// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
+/// and its bytes.
+#[derive(Debug, Clone)]
+pub struct Page {
+    reads: Box<[Read]>,
+    seen: u64,
+    pub bytes: Arc<[u8]>,
+}
+
+/// What the pages of the last render of a watch session read and produced.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// Everything that changes all pages: theme, configuration, drafts.
+    around: u64,
+    /// Session-wide ids of items (by content path) and sections (by folder).
+    ids: HashMap<String, u32>,
+    /// Per output path.
+    pages: HashMap<String, Page>,
+    /// Pages rendered (not reused) by the last render, for tests and timings.
+    pub last_rendered: usize,
+    pub(super) on: bool,
+}
+
+impl Memo {
+    /// A memo that remembers pages between renders (watch mode).
+    pub fn new() -> Memo {
+        Memo { on: true, ..Memo::default() }
+    }
+}
+
+/// The versions a render checks pages against: one per item, section and `site` entry.
+pub struct Versions {
+    pub around: u64,
+    /// Item index -> session-wide id, and section index -> id.
+    pub item_ids: Vec<u32>,
+    pub section_ids: Vec<u32>,
+    /// Per session-wide id (items and sections share the numbering).
+    pub by_id: HashMap<u32, u64>,
+    pub site: Vec<u64>,
+}
+
+impl Versions {
+    /// Computes the versions of this render and gives new items and sections their ids.
+    pub fn new(
+        memo: &mut Memo,
+        around: u64,
+        site: &Site,
+        items: &[u64],
+        sections: &[Value],
+        site_value: &SiteEntries,
+        now: u64,
+    ) -> Versions {
+        if memo.around != around {
+            memo.pages.clear();
+            memo.around = around;
+        }
+        let mut id_of = |key: String| {
+            let next = memo.ids.len() as u32;
+            *memo.ids.entry(key).or_insert(next)
+        };
+        let item_ids: Vec<u32> = site.items.iter().map(|i| id_of(i.content_path.clone())).collect();
+        let section_ids: Vec<u32> = site.sections.iter().map(|s| id_of(format!("{}/_index.md", s.dir))).collect();
+        let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
+        for (n, s) in sections.iter().enumerate() {
+            let mut h = hasher();
+            let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
+            shape_hash(inner, &item_ids, &mut h);
+            by_id.insert(section_ids[n], h.finish());
+        }
+        let site = site_value
+            .0
+            .iter()
+            .map(|(k, v)| {
+                if *k == "now" {
+                    return now;
+                }
+                let mut h = hasher();
+                shape_hash(v, &item_ids, &mut h);
+                h.finish()
+            })
+            .collect();
+        Versions { around, item_ids, section_ids, by_id, site }
+    }
+
+    /// Reads in session-wide ids.
+    fn stable(&self, reads: &[Read]) -> Box<[Read]> {
+        reads
+            .iter()
+            .map(|r| match *r {
+                Read::Item(n) => Read::Item(self.item_ids[n as usize]),
+                Read::Section(n) => Read::Section(self.section_ids[n as usize]),
+                site => site,
+            })
+            .collect()
+    }
+
+    /// The hash of the versions of `reads` (session-wide ids) with the page's own context; None
+    /// when something read is gone.
+    fn seen(&self, own: u64, reads: &[Read]) -> Option<u64> {
+        let mut h = hasher();
+        (self.around, own).hash(&mut h);
+        for r in reads {
+            let v = match *r {
+                Read::Item(id) | Read::Section(id) => *self.by_id.get(&id)?,
+                Read::Site(n) => *self.site.get(n as usize)?,
+            };
+            (r, v).hash(&mut h);
+        }
+        Some(h.finish())
+    }
+
+    /// `path` as the last render made it, if nothing it read changed.
+    pub fn reuse(&self, memo: &Memo, path: &str, own: u64) -> Option<Page> {
+        let page = memo.pages.get(path)?;
+        (self.seen(own, &page.reads)? == page.seen).then(|| page.clone())
+    }
+
+    /// What to remember of a page just rendered.
+    pub fn page(&self, own: u64, reads: &[Read], bytes: Arc<[u8]>) -> Option<Page> {
+        let reads = self.stable(reads);
+        let seen = self.seen(own, &reads)?;
+        Some(Page { reads, seen, bytes })
+    }
+}
+
+/// Replaces the memo's pages with this render's.
+pub fn keep(memo: &mut Memo, pages: Vec<(String, Page)>, rendered: usize) {
+    memo.pages = pages.into_iter().collect();
+    memo.last_rendered = rendered;
+}
+
+/// The version of `site.now` as templates can observe it: its date (in the site's time zone)
+/// and how many of the site's instants (item dates and ends, rounds opening and closing,
+/// stages) are already past.
+/// Templates show the year and compare instants with it; the exact second is not part of the
+/// version, or every rebuild would render every page again.
+pub fn now_version(site: &Site) -> u64 {
+    let now = site.now.timestamp();
+    let tz = site.now.time_zone();
+    let mut past = 0usize;
+    for item in &site.items {
+        past += usize::from(item.date.is_some_and(|d| d.start_instant(tz) <= now));
+        if let ItemData::Activity(a) = &item.data {
+            past += usize::from(a.end.is_some_and(|d| d.start_instant(tz) <= now));
+        }
+        if let ItemData::Round(r) = &item.data {
+            past += usize::from(r.opens_at <= now) + usize::from(r.closes_at <= now);
+            past += r.stages.iter().filter(|s| s.at <= now).count();
+        }
+    }
+    let mut h = hasher();
+    (site.now.date().to_string(), past).hash(&mut h);
+    h.finish()
+}
+
+/// A hash of `value`.
+pub fn hash_of(value: impl Hash) -> u64 {
+    let mut h = hasher();
+    value.hash(&mut h);
+    h.finish()
+}
