@@ -364,6 +364,7 @@ fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
         if what == "a body edit" {
             let rendered = caches.render.last_rendered;
             assert!(rendered * 4 < all, "a body edit rendered {rendered} of {all} pages again");
+            assert_eq!(caches.render.search.last_tokenized, 1, "the search index reads only the edited page");
         }
     }
     // Time passes while watching: a round opens, a stage is over, the round closes, a new year.

@@ -229,7 +229,7 @@ pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)])
 /// and its bytes.
 #[derive(Debug, Clone)]
 pub struct Page {
-    reads: Box<[Read]>,
+    reads: Arc<[Read]>,
     seen: u64,
     pub bytes: Arc<[u8]>,
 }
@@ -245,6 +245,11 @@ pub struct Memo {
     pages: HashMap<String, Page>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
+    /// The search index, updated document by document.
+    pub search: super::search_memo::SearchMemo,
+    /// Each item's view (by session-wide id) with its version and the `around` it was made in.
+    views: HashMap<u32, (u64, Value)>,
+    views_around: u64,
     pub(super) on: bool,
 }
 
@@ -252,6 +257,36 @@ impl Memo {
     /// A memo that remembers pages between renders (watch mode).
     pub fn new() -> Memo {
         Memo { on: true, ..Memo::default() }
+    }
+
+    /// The view an earlier render made of item `id`, if its version and `around` are the same.
+    pub fn view(&self, around: u64, id: u32, version: u64) -> Option<Value> {
+        let (v, view) = self.views.get(&id)?;
+        (self.views_around == around && *v == version).then(|| view.clone())
+    }
+
+    /// Remembers this render's item views (`items` are the tracked values, in item order).
+    pub fn keep_views(&mut self, around: u64, ids: &[u32], versions: &[u64], items: &[Value]) {
+        self.views_around = around;
+        self.views = items
+            .iter()
+            .enumerate()
+            .filter_map(|(n, v)| {
+                let inner = v.downcast_object_ref::<Tracked>()?.inner.clone();
+                Some((ids[n], (versions[n], inner)))
+            })
+            .collect();
+    }
+
+    /// Session-wide ids of the items and sections of `site` (new ones get the next free id).
+    pub fn ids(&mut self, site: &Site) -> (Vec<u32>, Vec<u32>) {
+        let mut id_of = |key: String| {
+            let next = self.ids.len() as u32;
+            *self.ids.entry(key).or_insert(next)
+        };
+        let items = site.items.iter().map(|i| id_of(i.content_path.clone())).collect();
+        let sections = site.sections.iter().map(|s| id_of(format!("{}/_index.md", s.dir))).collect();
+        (items, sections)
     }
 }
 
@@ -268,10 +303,11 @@ pub struct Versions {
 
 impl Versions {
     /// Computes the versions of this render and gives new items and sections their ids.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         memo: &mut Memo,
         around: u64,
-        site: &Site,
+        (item_ids, section_ids): (Vec<u32>, Vec<u32>),
         items: &[u64],
         sections: &[Value],
         site_value: &SiteEntries,
@@ -281,12 +317,6 @@ impl Versions {
             memo.pages.clear();
             memo.around = around;
         }
-        let mut id_of = |key: String| {
-            let next = memo.ids.len() as u32;
-            *memo.ids.entry(key).or_insert(next)
-        };
-        let item_ids: Vec<u32> = site.items.iter().map(|i| id_of(i.content_path.clone())).collect();
-        let section_ids: Vec<u32> = site.sections.iter().map(|s| id_of(format!("{}/_index.md", s.dir))).collect();
         let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
         for (n, s) in sections.iter().enumerate() {
             let mut h = hasher();
@@ -310,7 +340,7 @@ impl Versions {
     }
 
     /// Reads in session-wide ids.
-    fn stable(&self, reads: &[Read]) -> Box<[Read]> {
+    fn stable(&self, reads: &[Read]) -> Arc<[Read]> {
         reads
             .iter()
             .map(|r| match *r {

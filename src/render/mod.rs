@@ -10,6 +10,7 @@ mod filters;
 mod jsonld;
 pub mod memo;
 mod search;
+mod search_memo;
 mod sitemap;
 mod views;
 
@@ -87,16 +88,25 @@ pub fn render_with(
     // The files beyond pages (feeds, calendars, search index; parallel inside) come first and
     // the pages after, not both at once: the search index's working memory and the template
     // values then never coexist (peak RSS at 10,000 pages 320 -> 247 MiB, CPU time unchanged).
-    let extra = extra_files(site, config, &jobs, sink);
     let neighbours = views::neighbours(site);
-    let item_versions = if memo.on { memo::item_versions(site, &neighbours) } else { Vec::new() };
-    let items = views::items(site, config, &neighbours, &|_| None);
+    let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
+    let (item_versions, ids) = match memo.on {
+        true => (memo::item_versions(site, &neighbours), memo.ids(site)),
+        false => Default::default(),
+    };
+    let search = memo.on.then(|| (around, &ids.0[..], &item_versions[..], &mut memo.search));
+    let extra = extra_files(site, config, &jobs, search, sink);
+    let shared: &Memo = memo;
+    let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
+    let items = views::items(site, config, &neighbours, &reuse);
+    if memo.on {
+        memo.keep_views(around, &ids.0, &item_versions, &items);
+    }
     let sections = views::sections(site, config, &items);
     let site_value = views::site_value(site, config, &items, &sections);
-    let versions = memo.on.then(|| {
-        let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
-        Versions::new(memo, around, site, &item_versions, &sections, &site_value, memo::now_version(site))
-    });
+    let versions = memo
+        .on
+        .then(|| Versions::new(memo, around, ids, &item_versions, &sections, &site_value, memo::now_version(site)));
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
     let globals =
@@ -292,9 +302,19 @@ fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
     })
 }
 
+/// The search index's part of a watch session's memo: the key of what changes everything, the
+/// items' session-wide ids and versions, and the index of the last build.
+type SearchState<'a> = (u64, &'a [u32], &'a [u64], &'a mut search_memo::SearchMemo);
+
 /// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index, each
 /// handed to `sink` as soon as it is made. Returns how many files were made.
-fn extra_files(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>) -> Result<usize, Diagnostic> {
+fn extra_files(
+    site: &Site,
+    config: &Config,
+    jobs: &[Job],
+    search: Option<SearchState<'_>>,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostic> {
     let mut n = 0;
     let mut emit = |path: String, bytes: std::sync::Arc<[u8]>| {
         n += 1;
@@ -311,7 +331,13 @@ fn extra_files(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>) -> R
     }
     let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
     emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())?;
-    search::index(site, config, &mut |f| emit(f.path, f.bytes))?;
+    match search {
+        Some((around, ids, versions, memo)) => {
+            let order = search::order(site);
+            search_memo::index(site, config, around, &order, ids, versions, memo, &mut |f| emit(f.path, f.bytes))?
+        }
+        None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
+    }
     Ok(n)
 }
 

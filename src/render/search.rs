@@ -44,8 +44,7 @@ pub fn index(
     config: &Config,
     emit: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let mut items: Vec<usize> = (0..site.items.len()).collect();
-    items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
+    let items = order(site);
     // Documents are indexed in parallel blocks, each into its own small token map, and the
     // blocks merged in order: holding one token list per document costs far more memory.
     let blocks: Vec<(Vec<Doc<'_>>, Postings)> = items
@@ -81,7 +80,7 @@ pub fn index(
         }
     }
     let estimate: usize = postings.iter().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
-    let shards = estimate.div_ceil(SHARD_BYTES).max(1).next_power_of_two();
+    let shards = shard_count(estimate);
     let mut split: Vec<BTreeMap<&str, &Vec<u32>>> = vec![BTreeMap::new(); shards];
     for (t, d) in &postings {
         split[(fnv1a(t) as usize) % shards].insert(t.as_str(), d);
@@ -102,8 +101,20 @@ pub fn index(
     emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta).into() })
 }
 
+/// How many token shards an index of about `estimate` bytes is split into.
+pub fn shard_count(estimate: usize) -> usize {
+    estimate.div_ceil(SHARD_BYTES).max(1).next_power_of_two()
+}
+
+/// The documents' order: the order of lists (newest first).
+pub fn order(site: &Site) -> Vec<usize> {
+    let mut items: Vec<usize> = (0..site.items.len()).collect();
+    items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
+    items
+}
+
 /// One item's search document and the text to index for it.
-fn document<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String) {
+pub fn document<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String) {
     let item = &site.items[n];
     let text: String = item.text.chars().take(TEXT_CHARS).collect();
     let mut extra = vec![item.title.clone(), item.summary.clone(), item.tags.join(" ")];
@@ -173,8 +184,8 @@ impl Hasher for FxHasher {
 }
 
 /// One document as the browser reads it: `[url, title, kind, date, summary, text]`.
-type Doc<'a> = (String, &'a str, &'static str, String, &'a str, String);
+pub type Doc<'a> = (String, &'a str, &'static str, String, &'a str, String);
 
-fn to_bytes<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
+pub fn to_bytes<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }

@@ -1,0 +1,196 @@
+//! The search index of a watch session, updated document by document.
+//!
+//! Building the index reads every page's text (about a quarter of a 10,000-page build). In watch
+//! mode the index of the last build is kept (each document's tokens, the postings per shard and
+//! the bytes of every index file); when the documents are the same items in the same order, only
+//! the documents whose item version changed are tokenized again, their postings patched, and
+//! only the shards and chunks they touch serialized again. Anything else (an item added,
+//! removed or moved in the order, the number of shards changing, a different configuration)
+//! builds the index whole, from the same [`super::search::document`] function, into the same
+//! bytes as a clean build (tests/watch.rs compares them).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde_json::json;
+
+use super::search::{CHUNK, Doc, document, shard_count, to_bytes};
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+use crate::output::OutputFile;
+use crate::text::{each_token, fnv1a};
+
+/// The last index of a watch session.
+#[derive(Debug, Default)]
+pub struct SearchMemo {
+    around: u64,
+    /// (item id, item version) of each document, in document order.
+    order: Vec<(u32, u64)>,
+    /// Each document's distinct tokens, `\n`-separated (tokens never hold whitespace).
+    doc_tokens: Vec<String>,
+    /// Token -> documents, per shard, sorted as the shard files are.
+    shards: Vec<BTreeMap<Box<str>, Vec<u32>>>,
+    /// The estimate of the index size the shard count comes from.
+    estimate: usize,
+    /// The bytes of every index file.
+    files: BTreeMap<String, Arc<[u8]>>,
+    /// Documents tokenized by the last update (all of them after a whole build), for tests.
+    pub last_tokenized: usize,
+}
+
+/// The distinct tokens of one document's indexed text, in first-seen order.
+fn tokens_of(all: &str) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = String::new();
+    each_token(all, true, |t| {
+        if !seen.contains(t) {
+            seen.insert(t.to_string());
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(t);
+        }
+    });
+    out
+}
+
+fn size_of(token: &str) -> usize {
+    token.len() + 6
+}
+
+/// Brings `memo` up to date with `site` and hands every index file to `emit` (unchanged files
+/// with the bytes of the last build). `order` is the document order (item indices), `ids` and
+/// `versions` the items' session-wide ids and versions.
+#[allow(clippy::too_many_arguments)]
+pub fn index(
+    site: &Site,
+    config: &Config,
+    around: u64,
+    order: &[usize],
+    ids: &[u32],
+    versions: &[u64],
+    memo: &mut SearchMemo,
+    emit: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let now: Vec<(u32, u64)> = order.iter().map(|&n| (ids[n], versions[n])).collect();
+    let same_docs = memo.around == around
+        && memo.order.len() == now.len()
+        && memo.order.iter().zip(&now).all(|(a, b)| a.0 == b.0)
+        && !memo.shards.is_empty();
+    let patched = same_docs && patch(site, config, order, &now, memo);
+    if !patched {
+        whole(site, config, order, memo);
+    }
+    memo.around = around;
+    memo.order = now;
+    for (path, bytes) in &memo.files {
+        emit(OutputFile { path: path.clone(), bytes: bytes.clone() })?;
+    }
+    Ok(())
+}
+
+/// Builds the index whole into `memo`.
+fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
+    use rayon::prelude::*;
+    let made: Vec<(Doc<'_>, String)> = order
+        .par_iter()
+        .map(|&n| {
+            let (doc, all) = document(site, config, n);
+            (doc, tokens_of(&all))
+        })
+        .collect();
+    let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (id, (_, tokens)) in made.iter().enumerate() {
+        for t in tokens.split('\n').filter(|t| !t.is_empty()) {
+            postings.entry(t).or_default().push(id as u32);
+        }
+    }
+    let estimate: usize = postings.iter().map(|(t, d)| size_of(t) + d.len() * 5).sum();
+    let count = shard_count(estimate);
+    let mut shards: Vec<BTreeMap<Box<str>, Vec<u32>>> = vec![BTreeMap::new(); count];
+    for (t, d) in postings {
+        shards[(fnv1a(t) as usize) % count].insert(t.into(), d);
+    }
+    let mut files = BTreeMap::new();
+    for (i, shard) in shards.iter().enumerate() {
+        files.insert(format!("search/t-{i}.json"), to_bytes(shard).into());
+    }
+    let docs: Vec<&Doc<'_>> = made.iter().map(|(d, _)| d).collect();
+    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
+        files.insert(format!("search/d-{i}.json"), to_bytes(chunk).into());
+    }
+    if docs.is_empty() {
+        files.insert("search/d-0.json".into(), b"[]"[..].into());
+    }
+    let chunks = docs.chunks(CHUNK).count().max(1);
+    let meta = json!({ "version": 1, "shards": count, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
+    files.insert("search/meta.json".into(), to_bytes(&meta).into());
+    memo.last_tokenized = made.len();
+    memo.doc_tokens = made.into_iter().map(|(_, t)| t).collect();
+    memo.shards = shards;
+    memo.estimate = estimate;
+    memo.files = files;
+}
+
+/// Updates `memo` for the documents whose version changed; false when the index must be built
+/// whole instead (the number of shards would change).
+fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo: &mut SearchMemo) -> bool {
+    let changed: Vec<usize> = (0..now.len()).filter(|&k| memo.order[k].1 != now[k].1).collect();
+    let count = memo.shards.len();
+    let mut estimate = memo.estimate;
+    let mut dirty_shards = BTreeSet::new();
+    let mut fresh = Vec::with_capacity(changed.len());
+    for &k in &changed {
+        let (_, all) = document(site, config, order[k]);
+        let tokens = tokens_of(&all);
+        let old: std::collections::HashSet<&str> = memo.doc_tokens[k].split('\n').filter(|t| !t.is_empty()).collect();
+        let new: std::collections::HashSet<&str> = tokens.split('\n').filter(|t| !t.is_empty()).collect();
+        let id = k as u32;
+        for t in old.difference(&new) {
+            let shard = (fnv1a(t) as usize) % count;
+            dirty_shards.insert(shard);
+            if let Some(list) = memo.shards[shard].get_mut(*t) {
+                if let Ok(at) = list.binary_search(&id) {
+                    list.remove(at);
+                    estimate -= 5;
+                }
+                if list.is_empty() {
+                    memo.shards[shard].remove(*t);
+                    estimate -= size_of(t);
+                }
+            }
+        }
+        for t in new.difference(&old) {
+            let shard = (fnv1a(t) as usize) % count;
+            dirty_shards.insert(shard);
+            let list = memo.shards[shard].entry((*t).into()).or_insert_with(|| {
+                estimate += size_of(t);
+                Vec::new()
+            });
+            if let Err(at) = list.binary_search(&id) {
+                list.insert(at, id);
+                estimate += 5;
+            }
+        }
+        fresh.push((k, tokens));
+    }
+    if shard_count(estimate) != count {
+        return false;
+    }
+    memo.estimate = estimate;
+    memo.last_tokenized = fresh.len();
+    let dirty_chunks: BTreeSet<usize> = fresh.iter().map(|(k, _)| k / CHUNK).collect();
+    for (k, tokens) in fresh {
+        memo.doc_tokens[k] = tokens;
+    }
+    for i in dirty_shards {
+        memo.files.insert(format!("search/t-{i}.json"), to_bytes(&memo.shards[i]).into());
+    }
+    for c in dirty_chunks {
+        let docs: Vec<Doc<'_>> =
+            order.iter().skip(c * CHUNK).take(CHUNK).map(|&n| document(site, config, n).0).collect();
+        memo.files.insert(format!("search/d-{c}.json"), to_bytes(&docs).into());
+    }
+    true
+}
