@@ -211,17 +211,21 @@ pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
             }
         }
         CharClass::Cjk => {
-            let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
-            if starts.len() == 2 {
+            if run.chars().nth(1).is_none() {
                 f(run);
                 return;
             }
-            for w in starts.windows(3) {
-                f(&run[w[0]..w[2]]);
+            // Pairs (each character with the next), then the characters: no list of offsets.
+            let mut prev: Option<usize> = None;
+            for (i, c) in run.char_indices() {
+                if let Some(p) = prev {
+                    f(&run[p..i + c.len_utf8()]);
+                }
+                prev = Some(i);
             }
             if with_unigrams {
-                for w in starts.windows(2) {
-                    f(&run[w[0]..w[1]]);
+                for (i, c) in run.char_indices() {
+                    f(&run[i..i + c.len_utf8()]);
                 }
             }
         }
