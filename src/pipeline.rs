@@ -158,10 +158,10 @@ fn model_stages(opts: &BuildOptions, cache: &mut content::Cache) -> Result<Model
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut content::Cache::off())?;
+    let Modeled { config, theme, mut site, start, mut stages } = model_stages(opts, &mut content::Cache::off())?;
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
-    let rendered = render::render_with(&site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
+    let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
         .map_err(BuildError::Content)?;
     stages.push(("render and write", lap.elapsed()));
     lap = Instant::now();

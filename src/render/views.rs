@@ -169,8 +169,9 @@ pub fn year_ref(config: &Config, start_year: i16) -> (String, String) {
     (slug, url)
 }
 
-/// One value per item, in the model's order.
-pub fn items(site: &Site, config: &Config) -> Vec<Value> {
+/// One value per item, in the model's order; `html` is each item's HTML (its `content`), moved
+/// into the value when owned.
+pub fn items(site: &Site, config: &Config, html: Vec<std::borrow::Cow<'_, str>>) -> Vec<Value> {
     // Neighbours in each section's list order.
     let mut neighbours: Vec<(Option<usize>, Option<usize>)> = vec![(None, None); site.items.len()];
     for s in &site.sections {
@@ -180,7 +181,10 @@ pub fn items(site: &Site, config: &Config) -> Vec<Value> {
             neighbours[n] = (newer, older);
         }
     }
-    site.items.par_iter().enumerate().map(|(n, item)| ser(item_view(site, config, item, neighbours[n]))).collect()
+    (site.items.par_iter().enumerate(), html.into_par_iter())
+        .into_par_iter()
+        .map(|((n, item), html)| ser(item_view(site, config, item, neighbours[n], html.into_owned())))
+        .collect()
 }
 
 fn link<'a>(site: &'a Site, config: &Config, n: Option<usize>) -> Option<LinkView<'a>> {
@@ -192,6 +196,7 @@ fn item_view<'a>(
     config: &'a Config,
     item: &'a Item,
     (newer, older): (Option<usize>, Option<usize>),
+    html: String,
 ) -> ItemView<'a> {
     let tz = &config.tz;
     let data = match &item.data {
@@ -286,7 +291,7 @@ fn item_view<'a>(
         updated: item.updated.map(|d| d.iso()),
         draft: item.draft,
         summary: &item.summary,
-        content: Value::from_safe_string(item.html.clone()),
+        content: Value::from_safe_string(html),
         tags: item
             .tags
             .iter()
