@@ -1,6 +1,6 @@
 //! Filters and functions templates use: dates in the site's language, money, URLs, UI strings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -19,13 +19,14 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
     });
     let base = Arc::new(config.clone());
     let c = base.clone();
-    env.add_function("url", move |path: String| c.url(&path));
+    env.add_function("url", move |path: &str| c.url(path));
     let c = base.clone();
-    env.add_function("abs_url", move |path: String| c.permalink(&path));
-    let strings = Arc::new(strings.clone());
+    env.add_function("abs_url", move |path: &str| c.permalink(path));
+    // Each UI string is made a template value once: `t` is called dozens of times per page.
+    let strings: HashMap<String, Value> = strings.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     let lang = config.site.language.clone();
-    env.add_function("t", move |key: String| -> Result<String, Error> {
-        strings.get(&key).cloned().ok_or_else(|| {
+    env.add_function("t", move |key: &str| -> Result<Value, Error> {
+        strings.get(key).cloned().ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
                 format!(
