@@ -199,8 +199,9 @@ fn tokens(text: &str, with_unigrams: bool) -> Vec<String> {
 /// buffer.
 pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
     let mut lower = String::new();
-    let mut flush = |run: &str, class: CharClass| match class {
-        CharClass::Word if run.chars().nth(1).is_some() => {
+    // `chars` is the run's length in characters, counted by the loop below.
+    let mut flush = |run: &str, class: CharClass, chars: usize| match class {
+        CharClass::Word if chars > 1 => {
             if run.is_ascii() {
                 lower.clear();
                 lower.push_str(run);
@@ -211,7 +212,7 @@ pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
             }
         }
         CharClass::Cjk => {
-            if run.chars().nth(1).is_none() {
+            if chars == 1 {
                 f(run);
                 return;
             }
@@ -231,17 +232,25 @@ pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
         }
         _ => {}
     };
-    let mut class = CharClass::Separator;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let k = char_class(c);
+    let (mut class, mut start, mut chars) = (CharClass::Separator, 0, 0);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // ASCII (half of a typical page) is classified without decoding a char.
+        let (k, len) = if b.is_ascii() {
+            (if b.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator }, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (char_class(c), c.len_utf8())
+        };
         if k != class {
-            flush(&text[start..i], class);
-            class = k;
-            start = i;
+            flush(&text[start..i], class, chars);
+            (class, start, chars) = (k, i, 0);
         }
+        chars += 1;
+        i += len;
     }
-    flush(&text[start..], class);
+    flush(&text[start..], class, chars);
 }
 
 /// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.
