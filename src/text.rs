@@ -34,6 +34,16 @@ pub fn counts(text: &str) -> (usize, usize) {
             let alnum = c.is_ascii_alphanumeric();
             words += usize::from(alnum && !in_word);
             in_word = alnum;
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // The common case of `is_cjk_letter`, tested first.
+            words += 1;
+            cjk += 1;
+            in_word = false;
+        } else if matches!(c as u32, 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        {
+            // Common punctuation (general, CJK, full-width), none of it alphanumeric: spares
+            // `is_alphanumeric`'s table lookup.
+            in_word = false;
         } else if is_cjk_letter(c) {
             words += 1;
             cjk += 1;
@@ -286,6 +296,15 @@ mod tests {
     fn counts_chinese_characters_as_words() {
         assert_eq!(word_count("外联部 sponsorship report"), 5);
         assert_eq!(word_count("你好，世界！"), 4);
+    }
+
+    #[test]
+    fn counts_fast_paths_agree_with_the_rules() {
+        for u in (0x80..0x1_0000).chain(0x2_0000..0x2_0100) {
+            let Some(c) = char::from_u32(u) else { continue };
+            let expected = if is_cjk_letter(c) { (1, 1) } else { (usize::from(c.is_alphanumeric()), 0) };
+            assert_eq!(counts(&c.to_string()), expected, "U+{u:04X}");
+        }
     }
 
     #[test]
