@@ -185,13 +185,11 @@ fn model_stages(opts: &BuildOptions, caches: &mut Caches) -> Result<Modeled, Bui
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
+    let Modeled { config, theme, mut site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
-    let rendered = render::render_with(&site, &config, &theme, &mut render::Memo::default(), &|f| {
-        staging.write(&f.path, &f.bytes)
-    })
-    .map_err(BuildError::Content)?;
+    let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
+        .map_err(BuildError::Content)?;
     stages.push(("render and write", lap.elapsed()));
     lap = Instant::now();
     staging.copy_all(&rendered.copies).map_err(|d| BuildError::Content(d.into()))?;

@@ -34,6 +34,16 @@ pub fn counts(text: &str) -> (usize, usize) {
             let alnum = c.is_ascii_alphanumeric();
             words += usize::from(alnum && !in_word);
             in_word = alnum;
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // The common case of `is_cjk_letter`, tested first.
+            words += 1;
+            cjk += 1;
+            in_word = false;
+        } else if matches!(c as u32, 0x2000..=0x206F | 0x3000..=0x3004 | 0x3008..=0x3020 | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+        {
+            // Common punctuation (general, CJK, full-width), none of it alphanumeric: spares
+            // `is_alphanumeric`'s table lookup.
+            in_word = false;
         } else if is_cjk_letter(c) {
             words += 1;
             cjk += 1;
@@ -199,8 +209,9 @@ fn tokens(text: &str, with_unigrams: bool) -> Vec<String> {
 /// buffer.
 pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
     let mut lower = String::new();
-    let mut flush = |run: &str, class: CharClass| match class {
-        CharClass::Word if run.chars().nth(1).is_some() => {
+    // `chars` is the run's length in characters, counted by the loop below.
+    let mut flush = |run: &str, class: CharClass, chars: usize| match class {
+        CharClass::Word if chars > 1 => {
             if run.is_ascii() {
                 lower.clear();
                 lower.push_str(run);
@@ -211,33 +222,45 @@ pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
             }
         }
         CharClass::Cjk => {
-            let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
-            if starts.len() == 2 {
+            if chars == 1 {
                 f(run);
                 return;
             }
-            for w in starts.windows(3) {
-                f(&run[w[0]..w[2]]);
+            // Pairs (each character with the next), then the characters: no list of offsets.
+            let mut prev: Option<usize> = None;
+            for (i, c) in run.char_indices() {
+                if let Some(p) = prev {
+                    f(&run[p..i + c.len_utf8()]);
+                }
+                prev = Some(i);
             }
             if with_unigrams {
-                for w in starts.windows(2) {
-                    f(&run[w[0]..w[1]]);
+                for (i, c) in run.char_indices() {
+                    f(&run[i..i + c.len_utf8()]);
                 }
             }
         }
         _ => {}
     };
-    let mut class = CharClass::Separator;
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        let k = char_class(c);
+    let (mut class, mut start, mut chars) = (CharClass::Separator, 0, 0);
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // ASCII (half of a typical page) is classified without decoding a char.
+        let (k, len) = if b.is_ascii() {
+            (if b.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator }, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (char_class(c), c.len_utf8())
+        };
         if k != class {
-            flush(&text[start..i], class);
-            class = k;
-            start = i;
+            flush(&text[start..i], class, chars);
+            (class, start, chars) = (k, i, 0);
         }
+        chars += 1;
+        i += len;
     }
-    flush(&text[start..], class);
+    flush(&text[start..], class, chars);
 }
 
 /// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.
@@ -273,6 +296,15 @@ mod tests {
     fn counts_chinese_characters_as_words() {
         assert_eq!(word_count("外联部 sponsorship report"), 5);
         assert_eq!(word_count("你好，世界！"), 4);
+    }
+
+    #[test]
+    fn counts_fast_paths_agree_with_the_rules() {
+        for u in (0x80..0x1_0000).chain(0x2_0000..0x2_0100) {
+            let Some(c) = char::from_u32(u) else { continue };
+            let expected = if is_cjk_letter(c) { (1, 1) } else { (usize::from(c.is_alphanumeric()), 0) };
+            assert_eq!(counts(&c.to_string()), expected, "U+{u:04X}");
+        }
     }
 
     #[test]

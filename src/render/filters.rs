@@ -1,6 +1,6 @@
 //! Filters and functions templates use: dates in the site's language, money, URLs, UI strings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -19,13 +19,15 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
     });
     let base = Arc::new(config.clone());
     let c = base.clone();
-    env.add_function("url", move |path: String| c.url(&path));
+    env.add_function("url", move |path: &Value| c.url(&text(path)));
     let c = base.clone();
-    env.add_function("abs_url", move |path: String| c.permalink(&path));
-    let strings = Arc::new(strings.clone());
+    env.add_function("abs_url", move |path: &Value| c.permalink(&text(path)));
+    // Each UI string is made a template value once: `t` is called dozens of times per page.
+    let strings: HashMap<String, Value> = strings.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     let lang = config.site.language.clone();
-    env.add_function("t", move |key: String| -> Result<String, Error> {
-        strings.get(&key).cloned().ok_or_else(|| {
+    env.add_function("t", move |key: &Value| -> Result<Value, Error> {
+        let key = text(key);
+        strings.get(&*key).cloned().ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
                 format!(
@@ -34,6 +36,15 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
             )
         })
     });
+}
+
+/// A function's argument as text: a string as it is (not copied), any other value as it prints,
+/// as a `String` parameter took it.
+fn text(v: &Value) -> std::borrow::Cow<'_, str> {
+    match v.as_str() {
+        Some(s) => s.into(),
+        None => v.to_string().into(),
+    }
 }
 
 /// Dates are optional on most items: formatting a missing one gives empty text.

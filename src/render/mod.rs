@@ -63,7 +63,7 @@ pub struct Rendered {
 /// are reported together.
 pub fn render(site: &Site, config: &Config, theme: &Theme, memo: &mut Memo) -> Result<Output, Diagnostics> {
     let files = std::sync::Mutex::new(Vec::new());
-    let rendered = render_with(site, config, theme, memo, &|f| {
+    let rendered = render_site(Model::Kept(site), config, theme, memo, &|f| {
         files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
         Ok(())
     })?;
@@ -76,14 +76,33 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, memo: &mut Memo) -> R
 /// rendered (from rayon's threads, in no particular order), so a build need not hold the site in
 /// memory. All template problems (and sink errors) are reported together; files handed out
 /// before an error are the caller's to discard.
-pub fn render_with(
-    site: &Site,
+///
+/// Once the feed and the search index are written, nothing reads the items' `text` and `html`
+/// again but the template values: the text is dropped and the HTML moved into the values, so
+/// afterwards `site`'s items have neither (at 10,000 pages the two are ~80 MB, the HTML was
+/// held twice while pages rendered).
+pub fn render_with(site: &mut Site, config: &Config, theme: &Theme, sink: &Sink<'_>) -> Result<Rendered, Diagnostics> {
+    render_site(Model::Released(site), config, theme, &mut Memo::default(), sink)
+}
+
+/// The model as [`render_site`] gets it: to keep whole, or to release the items' text and HTML.
+enum Model<'a> {
+    Kept(&'a Site),
+    Released(&'a mut Site),
+}
+
+fn render_site(
+    model: Model<'_>,
     config: &Config,
     theme: &Theme,
     memo: &mut Memo,
     sink: &Sink<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let env = environment(config, theme)?;
+    let site: &Site = match &model {
+        Model::Kept(site) => site,
+        Model::Released(site) => site,
+    };
     let jobs = jobs(site, config, theme);
     // The files beyond pages (feeds, calendars, search index; parallel inside) come first and
     // the pages after, not both at once: the search index's working memory and the template
@@ -96,9 +115,23 @@ pub fn render_with(
     };
     let search = memo.on.then(|| (around, &ids.0[..], &item_versions[..], &mut memo.search));
     let extra = extra_files(site, config, &jobs, search, sink);
+    let (site, html): (&Site, Vec<std::sync::Arc<str>>) = match model {
+        Model::Kept(site) => (site, site.items.iter().map(|i| i.html.clone()).collect()),
+        Model::Released(site) => {
+            let html = site
+                .items
+                .iter_mut()
+                .map(|i| {
+                    i.text = "".into();
+                    std::mem::replace(&mut i.html, "".into())
+                })
+                .collect();
+            (site, html)
+        }
+    };
     let shared: &Memo = memo;
     let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
-    let items = views::items(site, config, &neighbours, &reuse);
+    let items = views::items(site, config, &neighbours, html, &reuse);
     if memo.on {
         memo.keep_views(around, &ids.0, &item_versions, &items);
     }

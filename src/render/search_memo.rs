@@ -39,20 +39,22 @@ pub struct SearchMemo {
     pub last_tokenized: usize,
 }
 
-/// The distinct tokens of one document's indexed text, in first-seen order.
-fn tokens_of(all: &str) -> String {
+/// Item `n`'s search document and the distinct tokens of its indexed text, in first-seen order.
+fn tokens_of<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String) {
     let mut seen = std::collections::HashSet::new();
     let mut out = String::new();
-    each_token(all, true, |t| {
-        if !seen.contains(t) {
-            seen.insert(t.to_string());
-            if !out.is_empty() {
-                out.push('\n');
+    let doc = document(site, config, n, &mut |piece| {
+        each_token(piece, true, |t| {
+            if !seen.contains(t) {
+                seen.insert(t.to_string());
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(t);
             }
-            out.push_str(t);
-        }
+        })
     });
-    out
+    (doc, out)
 }
 
 fn size_of(token: &str) -> usize {
@@ -93,13 +95,7 @@ pub fn index(
 /// Builds the index whole into `memo`.
 fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
     use rayon::prelude::*;
-    let made: Vec<(Doc<'_>, String)> = order
-        .par_iter()
-        .map(|&n| {
-            let (doc, all) = document(site, config, n);
-            (doc, tokens_of(&all))
-        })
-        .collect();
+    let made: Vec<(Doc<'_>, String)> = order.par_iter().map(|&n| tokens_of(site, config, n)).collect();
     let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (id, (_, tokens)) in made.iter().enumerate() {
         for t in tokens.split('\n').filter(|t| !t.is_empty()) {
@@ -142,8 +138,7 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
     let mut dirty_shards = BTreeSet::new();
     let mut fresh = Vec::with_capacity(changed.len());
     for &k in &changed {
-        let (_, all) = document(site, config, order[k]);
-        let tokens = tokens_of(&all);
+        let (_, tokens) = tokens_of(site, config, order[k]);
         let old: std::collections::HashSet<&str> = memo.doc_tokens[k].split('\n').filter(|t| !t.is_empty()).collect();
         let new: std::collections::HashSet<&str> = tokens.split('\n').filter(|t| !t.is_empty()).collect();
         let id = k as u32;
@@ -189,7 +184,7 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
     }
     for c in dirty_chunks {
         let docs: Vec<Doc<'_>> =
-            order.iter().skip(c * CHUNK).take(CHUNK).map(|&n| document(site, config, n).0).collect();
+            order.iter().skip(c * CHUNK).take(CHUNK).map(|&n| document(site, config, n, &mut |_| {})).collect();
         memo.files.insert(format!("search/d-{c}.json"), to_bytes(&docs).into());
     }
     true
