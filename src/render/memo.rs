@@ -98,6 +98,33 @@ impl Object for Tracked {
     }
 }
 
+/// A list shared by many pages whose contents follow from a key (a section's page links follow
+/// from its path and page count): hashed by the key, so hashing each page's context is not
+/// quadratic in the number of pages.
+#[derive(Debug)]
+pub struct Keyed {
+    pub key: u64,
+    pub inner: Value,
+}
+
+impl Object for Keyed {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        defined(self.inner.get_item(key))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Values(self.inner.try_iter().map(Iterator::collect).unwrap_or_default())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        self.inner.len()
+    }
+}
+
 /// The global `site` value: each top-level entry read is noted on its own, so a page that shows
 /// only the site's title does not depend on the list of activities.
 #[derive(Debug)]
@@ -130,8 +157,9 @@ impl Object for SiteEntries {
     }
 }
 
-fn hasher() -> std::collections::hash_map::DefaultHasher {
-    std::collections::hash_map::DefaultHasher::new()
+/// Versions are compared, never shown or stored: a fast hash is enough.
+fn hasher() -> super::search::FxHasher {
+    super::search::FxHasher::default()
 }
 
 /// Hashes a value's shape: scalars and containers fully, tracked items and sections only by
@@ -143,6 +171,10 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
             Read::Item(n) => (0u8, ids.get(n as usize)).hash(h),
             other => (1u8, other).hash(h),
         }
+        return;
+    }
+    if let Some(k) = v.downcast_object_ref::<Keyed>() {
+        (6u8, k.key).hash(h);
         return;
     }
     if let Some(site) = v.downcast_object_ref::<SiteEntries>() {
@@ -183,7 +215,7 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
 pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)]) -> Vec<u64> {
     // What a view shows of another item: a neighbour's or contribution's title, link and date,
     // a sponsor's name, link, logo, website, tier and description.
-    let shown = |m: usize, h: &mut std::collections::hash_map::DefaultHasher| {
+    let shown = |m: usize, h: &mut super::search::FxHasher| {
         let other = &site.items[m];
         (&other.title, &other.path, &other.id, other.date).hash(h);
         if let ItemData::Partner(p) = &other.data {
@@ -225,6 +257,14 @@ pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)])
         .collect()
 }
 
+/// `atom.xml` and `calendar.ics` with the key of what they were made from (every item's version).
+#[derive(Debug)]
+pub struct Feeds {
+    pub key: u64,
+    pub atom: Arc<[u8]>,
+    pub calendar: Arc<[u8]>,
+}
+
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
 /// and its bytes.
 #[derive(Debug, Clone)]
@@ -247,6 +287,8 @@ pub struct Memo {
     pub last_rendered: usize,
     /// The search index, updated document by document.
     pub search: super::search_memo::SearchMemo,
+    /// The feed and the site's calendar of the last render.
+    pub feeds: Option<Feeds>,
     /// Each item's view (by session-wide id) with its version and the `around` it was made in.
     views: HashMap<u32, (u64, Value)>,
     views_around: u64,

@@ -113,8 +113,14 @@ fn render_site(
         true => (memo::item_versions(site, &neighbours), memo.ids(site)),
         false => Default::default(),
     };
-    let search = memo.on.then(|| (around, &ids.0[..], &item_versions[..], &mut memo.search));
-    let extra = extra_files(site, config, &jobs, search, sink);
+    let extra_memo = memo.on.then(|| ExtraMemo {
+        around,
+        ids: &ids.0,
+        versions: &item_versions,
+        search: &mut memo.search,
+        feeds: &mut memo.feeds,
+    });
+    let extra = extra_files(site, config, &jobs, extra_memo, sink);
     let (site, html): (&Site, Vec<std::sync::Arc<str>>) = match model {
         Model::Kept(site) => (site, site.items.iter().map(|i| i.html.clone()).collect()),
         Model::Released(site) => {
@@ -335,9 +341,16 @@ fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
     })
 }
 
-/// The search index's part of a watch session's memo: the key of what changes everything, the
-/// items' session-wide ids and versions, and the index of the last build.
-type SearchState<'a> = (u64, &'a [u32], &'a [u64], &'a mut search_memo::SearchMemo);
+/// The extra files' part of a watch session's memo: the key of what changes everything, the
+/// items' session-wide ids and versions, the search index of the last build and its feed and
+/// calendar.
+struct ExtraMemo<'a> {
+    around: u64,
+    ids: &'a [u32],
+    versions: &'a [u64],
+    search: &'a mut search_memo::SearchMemo,
+    feeds: &'a mut Option<memo::Feeds>,
+}
 
 /// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index, each
 /// handed to `sink` as soon as it is made. Returns how many files were made.
@@ -345,7 +358,7 @@ fn extra_files(
     site: &Site,
     config: &Config,
     jobs: &[Job],
-    search: Option<SearchState<'_>>,
+    mut memo: Option<ExtraMemo<'_>>,
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostic> {
     let mut n = 0;
@@ -353,8 +366,24 @@ fn extra_files(
         n += 1;
         sink(OutputFile { path, bytes })
     };
-    emit("atom.xml".into(), atom::render(site, config).into_bytes().into())?;
-    emit("calendar.ics".into(), calendar::site_calendar(site, config).into_bytes().into())?;
+    // The feed and the site's calendar read every item, and nothing else of the site.
+    let key = memo.as_ref().map(|m| memo::hash_of((m.around, m.ids, m.versions)));
+    let (atom, calendar) = match (&memo, key) {
+        (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.key == key) => {
+            let f = m.feeds.as_ref().map(|f| (f.atom.clone(), f.calendar.clone())).unwrap_or_default();
+            (f.0, f.1)
+        }
+        _ => {
+            let atom: std::sync::Arc<[u8]> = atom::render(site, config).into_bytes().into();
+            let calendar: std::sync::Arc<[u8]> = calendar::site_calendar(site, config).into_bytes().into();
+            (atom, calendar)
+        }
+    };
+    if let (Some(m), Some(key)) = (memo.as_mut(), key) {
+        *m.feeds = Some(memo::Feeds { key, atom: atom.clone(), calendar: calendar.clone() });
+    }
+    emit("atom.xml".into(), atom)?;
+    emit("calendar.ics".into(), calendar)?;
     emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
     for item in &site.items {
         if let crate::model::ItemData::Round(r) = &item.data {
@@ -364,10 +393,12 @@ fn extra_files(
     }
     let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
     emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())?;
-    match search {
-        Some((around, ids, versions, memo)) => {
+    match memo {
+        Some(m) => {
             let order = search::order(site);
-            search_memo::index(site, config, around, &order, ids, versions, memo, &mut |f| emit(f.path, f.bytes))?
+            search_memo::index(site, config, m.around, &order, m.ids, m.versions, m.search, &mut |f| {
+                emit(f.path, f.bytes)
+            })?
         }
         None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
     }
@@ -446,9 +477,10 @@ impl Globals<'_> {
                 // page: quadratic in the number of pages).
                 let page_links = self.page_links[*section]
                     .get_or_init(|| {
-                        Value::from(
-                            (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect::<Vec<_>>(),
-                        )
+                        let links: Vec<Value> =
+                            (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect();
+                        let key = memo::hash_of((&s.path, *pages));
+                        Value::from_object(memo::Keyed { key, inner: Value::from(links) })
                     })
                     .clone();
                 let paginator = context! {
@@ -571,7 +603,7 @@ struct Prepared {
 impl Prepared {
     /// A hash of everything the page gets besides what it reads through tracked values.
     fn own(&self, item_ids: &[u32]) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = search::FxHasher::default();
         std::hash::Hash::hash(&(&self.template, &self.path), &mut h);
         memo::shape_hash(&self.ctx, item_ids, &mut h);
         std::hash::Hasher::finish(&h)

@@ -245,7 +245,7 @@ fn unpack(k: u128) -> String {
 /// The multiply-rotate hash of rustc (`FxHasher`): a few instructions per 8 bytes, where the
 /// default SipHash took a tenth of the index's time.
 #[derive(Default)]
-struct FxHasher(u64);
+pub struct FxHasher(u64);
 
 impl FxHasher {
     fn add(&mut self, word: u64) {
