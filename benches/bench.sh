@@ -162,6 +162,40 @@ if [ "$use_hugo" = 1 ]; then
   done
 fi
 
+# One-page edits under `liaison watch` (on /dev/shm when available, else the disk): the watcher's
+# own "Rebuilt (...) in N ms" lines, from the file event to the last changed file written (the
+# debounce window of 80 ms before it is not counted). Each edit changes the title of one
+# activity, so its page, its neighbours, lists, tag and year pages, the feed, the calendar and
+# the search index all change; the median of EDITS edits after one unmeasured edit.
+edits=${EDITS:-7}
+say ""
+say "one-page edit under liaison watch (median of $edits edits; title of one activity changed):"
+printf '%-8s %12s %12s %14s\n' pages rebuild_ms files_written pages_rendered | tee -a "$report"
+for n in "${sizes[@]}"; do
+  site=$work/site-$n
+  wdir=$site
+  if [ "$use_shm" = 1 ]; then
+    mkdir -p "$shm"; rm -rf "$shm/watch-$n"; cp -r "$site" "$shm/watch-$n"; wdir=$shm/watch-$n
+  fi
+  target=$(find "$wdir/content/activities" -name '*.md' ! -name '_index.md' | sort | sed -n 5p)
+  log=$work/watch-$n.log
+  LIAISON_TIMINGS=1 "$bin" watch --root "$wdir" --now $now >"$log" 2>&1 &
+  wpid=$!
+  until grep -q "^Watching" "$log" 2>/dev/null; do sleep 0.5; kill -0 $wpid 2>/dev/null || break; done
+  for k in $(seq 0 "$edits"); do
+    before=$(grep -c "^Rebuilt (" "$log" || true)
+    sed -i "0,/^title = \"/s//title = \"e$k /" "$target"
+    until [ "$(grep -c "^Rebuilt (" "$log" || true)" -gt "$before" ]; do sleep 0.1; done
+    sleep 0.3
+  done
+  kill $wpid 2>/dev/null; wait $wpid 2>/dev/null || true
+  grep "^Rebuilt (content" "$log" | tail -n "$edits" | sed -E 's/.* ([0-9]+) files written.* in ([0-9]+) ms/\2 \1/' >"$work/edits.txt"
+  grep "pages rendered" "$log" | tail -n "$edits" | awk '{print $NF}' >"$work/rendered.txt" || true
+  printf '%-8s %12s %12s %14s\n' "$n" "$(awk '{print $1}' "$work/edits.txt" | median)" \
+    "$(awk '{print $2}' "$work/edits.txt" | median)" "$(median <"$work/rendered.txt")" | tee -a "$report"
+  rm -rf "$shm/watch-$n"
+done
+
 if [ ${#sizes[@]} -ge 2 ]; then
   say ""
   python3 - "$results" <<'EOF' | tee -a "$report"

@@ -171,9 +171,6 @@ fn model_stages(opts: &BuildOptions, caches: &mut Caches) -> Result<Modeled, Bui
     mark("config, theme and content");
     let site = model::build_memo(content, &config, &model_opts, &mut caches.model)
         .map_err(|e| BuildError::Content(e.sorted()))?;
-    if std::env::var_os("LIAISON_TIMINGS").is_some() {
-        eprintln!("reused {}", caches.model.last_reused);
-    }
     mark("model");
     Ok(Modeled { config, theme, site, start, stages })
 }

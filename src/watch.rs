@@ -85,6 +85,8 @@ impl Rebuilder {
             for (stage, d) in &built.stages {
                 eprintln!("{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
             }
+            eprintln!("{:>28}: {}", "items reused", self.caches.model.last_reused);
+            eprintln!("{:>28}: {}", "pages rendered", self.caches.render.last_rendered);
         }
         let lap = Instant::now();
         let report = match &self.last {
