@@ -229,6 +229,7 @@ pub fn items(
         .collect();
     let mut items = Vec::with_capacity(results.len());
     let mut fresh = HashMap::new();
+    let mut old = std::mem::take(&mut memo.items);
     memo.last_reused = 0;
     for ((mut r, reused), src) in results.into_iter().zip(&published) {
         memo.last_reused += usize::from(reused);
@@ -237,7 +238,12 @@ pub fn items(
             item.stamp = memo.stamps;
         }
         if !memo.off {
-            fresh.insert(src.content_path.clone(), (Arc::clone(src), path_of(src), r.clone()));
+            // A reused item's entry moves to the new memo as it is (no second copy).
+            let entry = match (reused, old.remove(&src.content_path)) {
+                (true, Some(entry)) => entry,
+                _ => (Arc::clone(src), path_of(src), r.clone()),
+            };
+            fresh.insert(src.content_path.clone(), entry);
         }
         match r {
             Ok(i) => items.push(i),
