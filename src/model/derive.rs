@@ -94,20 +94,20 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
             }
         }
     }
-    for s in found {
+    for s in &found {
         if let ItemData::Activity(a) = &mut items[s.activity].data {
             a.sponsors.push(s.clone());
         }
+    }
+    // A partner's contributions, newest activity first (then by title, then in file order): sorted
+    // once here rather than per partner, so no titles are copied.
+    let key = |n: usize| (items[n].date, items[n].title.as_str());
+    found.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
+    for s in found {
         if let ItemData::Partner(p) = &mut items[s.partner].data {
             p.total_cash += s.amount.unwrap_or(0);
             p.goods_count += usize::from(s.goods.is_some());
             p.sponsored.push(s);
-        }
-    }
-    let order: Vec<(Option<crate::when::When>, String)> = items.iter().map(|i| (i.date, i.title.clone())).collect();
-    for item in items.iter_mut() {
-        if let ItemData::Partner(p) = &mut item.data {
-            p.sponsored.sort_by(|a, b| order[b.activity].cmp(&order[a.activity]).then(a.activity.cmp(&b.activity)));
         }
     }
 }
@@ -138,9 +138,11 @@ pub fn tags(items: &[Item]) -> Vec<Tag> {
     let mut map: BTreeMap<String, Tag> = BTreeMap::new();
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|&a, &b| compare(&items[a], &items[b]));
+    // Few distinct names, many uses: each name is slugified once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for n in order {
         for name in &items[n].tags {
-            let slug = slugify(name);
+            let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
             if slug.is_empty() {
                 continue;
             }

@@ -29,8 +29,15 @@ use crate::model::{ItemData, Site};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Read {
     Item(u32),
+    /// A section's own fields (title, content, ...).
     Section(u32),
+    /// A section's list of items: read apart from its fields, so a page that shows only a
+    /// section's title (every page's navigation does) does not depend on the order of its items.
+    SectionItems(u32),
     Site(u8),
+    /// Only whether an entry of `site` that is a list is empty, or its length
+    /// (`{% if site.tags %}` in every page's footer).
+    SiteLen(u8),
 }
 
 thread_local! {
@@ -78,23 +85,37 @@ impl Object for Tracked {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        note(self.read);
+        self.note_key(key.as_str());
         defined(self.inner.get_item(key))
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        note(self.read);
+        self.note_key(Some(key));
         defined(self.inner.get_attr(key))
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        note(self.read);
+        self.note_key(None);
         Enumerator::Values(self.inner.try_iter().map(Iterator::collect).unwrap_or_default())
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        note(self.read);
+        self.note_key(None);
         self.inner.len()
+    }
+}
+
+impl Tracked {
+    /// Notes a read of `key` (None: of everything).
+    fn note_key(&self, key: Option<&str>) {
+        match (self.read, key) {
+            (Read::Section(n), Some("items")) => note(Read::SectionItems(n)),
+            (Read::Section(n), None) => {
+                note(self.read);
+                note(Read::SectionItems(n));
+            }
+            (read, _) => note(read),
+        }
     }
 }
 
@@ -141,8 +162,12 @@ impl Object for SiteEntries {
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         let n = self.0.iter().position(|(k, _)| *k == key)?;
+        let value = &self.0[n].1;
+        if value.kind() == ValueKind::Seq {
+            return Some(Value::from_object(SiteList { n: n as u8, inner: value.clone() }));
+        }
         note(Read::Site(n as u8));
-        Some(self.0[n].1.clone())
+        Some(value.clone())
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
@@ -158,6 +183,40 @@ impl Object for SiteEntries {
 }
 
 /// Versions are compared, never shown or stored: a fast hash is enough.
+/// A list entry of `site`: reading its items notes the entry, asking only whether it is empty
+/// or how long it is notes only its length.
+#[derive(Debug)]
+struct SiteList {
+    n: u8,
+    inner: Value,
+}
+
+impl Object for SiteList {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        note(Read::Site(self.n));
+        defined(self.inner.get_item(key))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        note(Read::Site(self.n));
+        Enumerator::Values(self.inner.try_iter().map(Iterator::collect).unwrap_or_default())
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        note(Read::SiteLen(self.n));
+        self.inner.len()
+    }
+
+    fn is_true(self: &Arc<Self>) -> bool {
+        note(Read::SiteLen(self.n));
+        self.inner.is_true()
+    }
+}
+
 fn hasher() -> super::search::FxHasher {
     super::search::FxHasher::default()
 }
@@ -340,7 +399,11 @@ pub struct Versions {
     pub section_ids: Vec<u32>,
     /// Per session-wide id (items and sections share the numbering).
     pub by_id: HashMap<u32, u64>,
+    /// Per section id: the version of its list of items.
+    pub lists: HashMap<u32, u64>,
     pub site: Vec<u64>,
+    /// Per `site` entry: its length (lists) or 0.
+    pub site_len: Vec<u64>,
 }
 
 impl Versions {
@@ -360,11 +423,19 @@ impl Versions {
             memo.around = around;
         }
         let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
+        let mut lists = HashMap::new();
         for (n, s) in sections.iter().enumerate() {
-            let mut h = hasher();
             let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
-            shape_hash(inner, &item_ids, &mut h);
-            by_id.insert(section_ids[n], h.finish());
+            let (mut fields, mut list) = (hasher(), hasher());
+            if let Ok(keys) = inner.try_iter() {
+                for k in keys {
+                    let h = if k.as_str() == Some("items") { &mut list } else { &mut fields };
+                    shape_hash(&k, &item_ids, h);
+                    shape_hash(&inner.get_item(&k).unwrap_or_default(), &item_ids, h);
+                }
+            }
+            by_id.insert(section_ids[n], fields.finish());
+            lists.insert(section_ids[n], list.finish());
         }
         let site = site_value
             .0
@@ -378,7 +449,8 @@ impl Versions {
                 h.finish()
             })
             .collect();
-        Versions { around, item_ids, section_ids, by_id, site }
+        let site_len = site_value.0.iter().map(|(_, v)| v.len().unwrap_or(0) as u64).collect();
+        Versions { around, item_ids, section_ids, by_id, lists, site, site_len }
     }
 
     /// Reads in session-wide ids.
@@ -388,6 +460,7 @@ impl Versions {
             .map(|r| match *r {
                 Read::Item(n) => Read::Item(self.item_ids[n as usize]),
                 Read::Section(n) => Read::Section(self.section_ids[n as usize]),
+                Read::SectionItems(n) => Read::SectionItems(self.section_ids[n as usize]),
                 site => site,
             })
             .collect()
@@ -401,7 +474,9 @@ impl Versions {
         for r in reads {
             let v = match *r {
                 Read::Item(id) | Read::Section(id) => *self.by_id.get(&id)?,
+                Read::SectionItems(id) => *self.lists.get(&id)?,
                 Read::Site(n) => *self.site.get(n as usize)?,
+                Read::SiteLen(n) => *self.site_len.get(n as usize)?,
             };
             (r, v).hash(&mut h);
         }

@@ -52,6 +52,7 @@ struct SponsorView<'a> {
     logo: Option<&'a str>,
     website: Option<&'a str>,
     tier: &'a str,
+    tier_name: &'a str,
     amount: Option<u64>,
     goods: Option<&'a str>,
 }
@@ -284,6 +285,7 @@ fn item_view<'a>(
                         logo: pd.logo.as_deref(),
                         website: pd.website.as_deref(),
                         tier: config.site.tiers.get(pd.tier).map(|t| t.id.as_str()).unwrap_or(""),
+                        tier_name: config.site.tiers.get(pd.tier).map(|t| t.name.as_str()).unwrap_or(""),
                         amount: s.amount,
                         goods: s.goods.as_deref(),
                     })
