@@ -6,12 +6,15 @@
 
 mod atom;
 mod calendar;
+mod extras;
 mod filters;
 mod jsonld;
 pub mod memo;
 mod search;
 mod search_memo;
 mod sitemap;
+mod template_errors;
+mod tracked;
 mod views;
 
 use minijinja::{Environment, Value, context};
@@ -26,8 +29,10 @@ use crate::model::{Site, Tag, Year};
 use crate::output::{CopiedFile, Output, OutputFile};
 use crate::t;
 use crate::theme::Theme;
+use extras::{ExtraMemo, extra_files};
 pub use memo::Memo;
 use memo::Versions;
+use template_errors::template_error;
 use views::ser;
 
 /// One page to render.
@@ -245,60 +250,6 @@ fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>,
     errors.into_result(env)
 }
 
-/// A diagnostic for a template error, pointing into the theme file that caused it.
-fn template_error(theme: &Theme, e: &minijinja::Error, doing: &Text) -> Diagnostic {
-    let (message, hint) = template_message(theme, e);
-    let (hint_en, hint_zh, doing_en, doing_zh) = (&hint.en, &hint.zh, &doing.en, &doing.zh);
-    let d = Diagnostic::new(message.0, Code::TemplateError, message.1)
-        .hint(t!("{hint_en} (while {doing_en})", "{hint_zh}（出错时正在{doing_zh}）"));
-    match message.2 {
-        Some((source, line)) => d.in_source(&source, line, 1, 1),
-        None => d,
-    }
-}
-
-type TemplateSpot = (std::path::PathBuf, Text, Option<(String, usize)>);
-
-fn template_message(theme: &Theme, e: &minijinja::Error) -> (TemplateSpot, Text) {
-    let mut inner: Option<&dyn std::error::Error> = Some(e);
-    let mut deepest = e;
-    while let Some(err) = inner {
-        if let Some(m) = err.downcast_ref::<minijinja::Error>()
-            && m.name().is_some()
-        {
-            deepest = m;
-        }
-        inner = err.source();
-    }
-    let file = deepest.name().and_then(|n| theme.templates.get(n));
-    let path = file
-        .map(|f| f.path.clone())
-        .unwrap_or_else(|| format!("themes/{}", theme.chain.first().cloned().unwrap_or_default()).into());
-    let detail = match deepest.kind() {
-        minijinja::ErrorKind::OutOfFuel => t!(
-            "the template did too much work (an endless or enormous loop?) and was stopped",
-            "模板的计算量过大（死循环或巨大的循环？），已被中止"
-        ),
-        _ if deepest.detail() == Some("recursion limit exceeded") => t!(
-            "the template calls itself without end (recursion limit exceeded)",
-            "模板无休止地调用自身（超过了递归上限）"
-        ),
-        _ => Text::same(deepest.detail().map(str::to_string).unwrap_or_else(|| deepest.kind().to_string())),
-    };
-    let (detail_en, detail_zh) = (&detail.en, &detail.zh);
-    let spot = match (file, deepest.line()) {
-        (Some(f), Some(line)) => Some((f.source.clone(), line)),
-        _ => None,
-    };
-    (
-        (path, t!("template error: {detail_en}", "模板错误：{detail_zh}"), spot),
-        t!(
-            "fix the template at this line; docs/themes.md lists the variables templates can use",
-            "修改模板的这一行；docs/themes.md 列出了模板可用的变量"
-        ),
-    )
-}
-
 fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
     for (n, s) in site.sections.iter().enumerate() {
@@ -320,89 +271,6 @@ fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
     }
     jobs.push(Job::NotFound);
     jobs
-}
-
-/// The sitemap entry of a page job (the 404 and search pages are not listed).
-fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
-    let day = |w: Option<crate::when::When>| w.map(|w| w.date().to_string());
-    Some(match job {
-        Job::Item(n) => {
-            let i = &site.items[*n];
-            sitemap::Entry { path: i.path.clone(), lastmod: day(i.updated.or(i.date)) }
-        }
-        Job::Section { section, page, .. } => {
-            sitemap::Entry { path: page_path(&site.sections[*section].path, *page), lastmod: None }
-        }
-        Job::Tags => sitemap::Entry { path: "/tags/".into(), lastmod: None },
-        Job::Tag(n) => sitemap::Entry { path: Tag::path_of(&site.tags[*n].slug), lastmod: None },
-        Job::Years => sitemap::Entry { path: "/years/".into(), lastmod: None },
-        Job::Year(n) => sitemap::Entry { path: Year::path_of(site.years[*n].start_year), lastmod: None },
-        Job::Search | Job::NotFound => return None,
-    })
-}
-
-/// The extra files' part of a watch session's memo: the key of what changes everything, the
-/// items' session-wide ids and versions, the search index of the last build and its feed and
-/// calendar.
-struct ExtraMemo<'a> {
-    around: u64,
-    ids: &'a [u32],
-    versions: &'a [u64],
-    search: &'a mut search_memo::SearchMemo,
-    feeds: &'a mut Option<memo::Feeds>,
-}
-
-/// Everything beyond the pages: feed, calendars, sitemap, robots.txt and the search index, each
-/// handed to `sink` as soon as it is made. Returns how many files were made.
-fn extra_files(
-    site: &Site,
-    config: &Config,
-    jobs: &[Job],
-    mut memo: Option<ExtraMemo<'_>>,
-    sink: &Sink<'_>,
-) -> Result<usize, Diagnostic> {
-    let mut n = 0;
-    let mut emit = |path: String, bytes: std::sync::Arc<[u8]>| {
-        n += 1;
-        sink(OutputFile { path, bytes })
-    };
-    // The feed and the site's calendar read every item, and nothing else of the site.
-    let key = memo.as_ref().map(|m| memo::hash_of((m.around, m.ids, m.versions)));
-    let (atom, calendar) = match (&memo, key) {
-        (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.key == key) => {
-            let f = m.feeds.as_ref().map(|f| (f.atom.clone(), f.calendar.clone())).unwrap_or_default();
-            (f.0, f.1)
-        }
-        _ => {
-            let atom: std::sync::Arc<[u8]> = atom::render(site, config).into_bytes().into();
-            let calendar: std::sync::Arc<[u8]> = calendar::site_calendar(site, config).into_bytes().into();
-            (atom, calendar)
-        }
-    };
-    if let (Some(m), Some(key)) = (memo.as_mut(), key) {
-        *m.feeds = Some(memo::Feeds { key, atom: atom.clone(), calendar: calendar.clone() });
-    }
-    emit("atom.xml".into(), atom)?;
-    emit("calendar.ics".into(), calendar)?;
-    emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
-    for item in &site.items {
-        if let crate::model::ItemData::Round(r) = &item.data {
-            let path = format!("{}calendar.ics", item.path.trim_start_matches('/'));
-            emit(path, calendar::round_calendar(item, r, config).into_bytes().into())?;
-        }
-    }
-    let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
-    emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())?;
-    match memo {
-        Some(m) => {
-            let order = search::order(site);
-            search_memo::index(site, config, m.around, &order, m.ids, m.versions, m.search, &mut |f| {
-                emit(f.path, f.bytes)
-            })?
-        }
-        None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
-    }
-    Ok(n)
 }
 
 /// Where rendered files go (see [`render_with`]).
