@@ -323,18 +323,12 @@ fn a_rebuild_rereads_only_the_changed_file() {
 /// the same files, file for file, and a plain edit must render only the pages that show it.
 #[test]
 fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
-    use liaison::pipeline::{BuildOptions, Caches, build_site, build_site_cached};
+    use liaison::pipeline::{BuildOptions, Caches};
     let site = Site::fixture("basic");
     let opts = BuildOptions { root: site.root().to_path_buf(), now: Some(NOW.into()), ..Default::default() };
     let mut caches = Caches::default();
     let same_as_clean_at = |caches: &mut Caches, what: &str, opts: &BuildOptions| {
-        let cached = build_site_cached(opts, caches).unwrap();
-        let clean = build_site(opts).unwrap();
-        let names = |b: &liaison::pipeline::Built| b.output.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
-        assert_eq!(names(&cached), names(&clean), "after {what}: other files than a clean build");
-        for (a, b) in cached.output.files.iter().zip(&clean.output.files) {
-            assert!(a.bytes == b.bytes, "after {what}: {} differs from a clean build", a.path);
-        }
+        cached_equals_clean(opts, caches, &format!("after {what}"))
     };
     let same_as_clean = |caches: &mut Caches, what: &str| same_as_clean_at(caches, what, &opts);
     same_as_clean(&mut caches, "the first build");
@@ -378,18 +372,24 @@ fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
 /// rebuilt through the caches while "now" moves on equals clean builds at each moment.
 #[test]
 fn cached_rebuilds_follow_the_clock() {
-    use liaison::pipeline::{BuildOptions, Caches, build_site, build_site_cached};
+    use liaison::pipeline::{BuildOptions, Caches};
     let site = Site::example();
     let mut caches = Caches::default();
     for now in
         ["2018-08-01", "2018-09-05T12:00:00", "2018-09-20T12:00:00", "2018-12-31T23:00:00", "2019-01-01T01:00:00"]
     {
         let opts = BuildOptions { root: site.root().to_path_buf(), now: Some(now.into()), ..Default::default() };
-        let cached = build_site_cached(&opts, &mut caches).unwrap();
-        let clean = build_site(&opts).unwrap();
-        assert_eq!(cached.output.files.len(), clean.output.files.len());
-        for (a, b) in cached.output.files.iter().zip(&clean.output.files) {
-            assert!(a.path == b.path && a.bytes == b.bytes, "at {now}: {} differs from a clean build", a.path);
-        }
+        cached_equals_clean(&opts, &mut caches, &format!("at {now}"));
+    }
+}
+
+/// Builds through `caches` and without any, and asserts both give the same files, byte for byte.
+fn cached_equals_clean(opts: &liaison::pipeline::BuildOptions, caches: &mut liaison::pipeline::Caches, when: &str) {
+    let cached = liaison::pipeline::build_site_cached(opts, caches).unwrap();
+    let clean = liaison::pipeline::build_site(opts).unwrap();
+    let names = |b: &liaison::pipeline::Built| b.output.files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&cached), names(&clean), "{when}: other files than a clean build");
+    for (a, b) in cached.output.files.iter().zip(&clean.output.files) {
+        assert!(a.bytes == b.bytes, "{when}: {} differs from a clean build", a.path);
     }
 }
