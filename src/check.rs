@@ -142,7 +142,7 @@ fn at_text(d: Diagnostic, root: &Path, source: &Path, needle: &str) -> Diagnosti
 fn warnings(site: &Site, root: &Path, warnings: &mut Diagnostics) {
     for item in &site.items {
         match &item.data {
-            ItemData::Partner(p) if p.sponsored.is_empty() => warnings.push(at_text(
+            ItemData::Partner(p) if item.sponsored.is_empty() => warnings.push(at_text(
                 Diagnostic::new(
                     &item.source,
                     Code::PartnerNeverSponsor,

@@ -14,6 +14,7 @@ pub mod codes;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod fxhash;
 pub mod i18n;
 pub mod init;
 pub mod markdown;

@@ -84,6 +84,11 @@ impl Rebuilder {
         if timings {
             for (stage, d) in &built.stages {
                 eprintln!("{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+                if *stage == "render" {
+                    for (step, d) in &self.caches.render.last_steps {
+                        eprintln!("{:>28}  {:>7.1} ms {step}", "", d.as_secs_f64() * 1000.0);
+                    }
+                }
             }
             eprintln!("{:>28}: {}", "items reused", self.caches.model.last_reused);
             eprintln!("{:>28}: {}", "pages rendered", self.caches.render.last_rendered);

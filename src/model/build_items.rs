@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Academic, Activity, Item, ItemData, ModelOptions, Partner, Round, Section, Semester, Stage, Status};
+use super::{
+    Academic, Activity, Item, ItemData, ItemOwn, ModelOptions, Partner, Round, Section, Semester, Stage, Status,
+};
 use crate::codes::Code;
 use crate::config::Config;
 use crate::content::fields::ItemFm;
@@ -132,7 +134,7 @@ fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, Strin
 }
 
 /// An item's file as loaded, its site path and what it became.
-type Remembered = (Arc<ItemSrc>, String, Result<Item, Diagnostics>);
+type Remembered = (Arc<ItemSrc>, String, Result<Arc<ItemOwn>, Diagnostics>);
 
 /// Items built by earlier builds of a watch session (see [`super::build_memo`]).
 #[derive(Debug, Default)]
@@ -159,7 +161,7 @@ impl Memo {
 /// `cover`/`logo`/... resolve against them), the sections and the configuration. "Now" (which
 /// moves on every watch rebuild) only sets a round's status, recomputed when a round is reused.
 fn surroundings(links: &LinkMap<'_>, sections: &[Section], config: &Config, opts: &ModelOptions) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::fxhash::FxHasher::default();
     let mut pages: Vec<(&String, &String)> = links.pages.iter().collect();
     pages.sort_unstable();
     pages.hash(&mut h);
@@ -172,15 +174,16 @@ fn surroundings(links: &LinkMap<'_>, sections: &[Section], config: &Config, opts
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn items(
-    content: &Content,
+/// The published items (with their files, in the same order), built or reused from `memo`.
+pub fn items<'c>(
+    content: &'c Content,
     sections: &mut [Section],
     draft_dirs: &[String],
     config: &Config,
     opts: &ModelOptions,
     memo: &mut Memo,
     errors: &mut Diagnostics,
-) -> Vec<Item> {
+) -> (Vec<Item>, Vec<&'c ItemSrc>) {
     let published: Vec<&Arc<ItemSrc>> = content
         .items
         .iter()
@@ -212,45 +215,56 @@ pub fn items(
         let (was, was_path, built) = memo.items.get(&src.content_path)?;
         let mut built = (memo.around == around && Arc::ptr_eq(was, src) && was_path == path).then(|| built.clone())?;
         // A round's status is the one fact that depends on "now".
-        if let Ok(Item { data: ItemData::Round(r), .. }) = &mut built {
-            r.status = status_at(opens_now(opts), r.opens_at, r.closes_at);
+        if let Ok(own) = &mut built
+            && let ItemData::Round(r) = &own.data
+        {
+            let status = status_at(opens_now(opts), r.opens_at, r.closes_at);
+            if status != r.status
+                && let ItemData::Round(r) = &mut Arc::make_mut(own).data
+            {
+                r.status = status;
+            }
         }
         Some(built)
     };
-    let results: Vec<(Result<Item, Diagnostics>, bool)> = published
+    let results: Vec<(Result<Arc<ItemOwn>, Diagnostics>, bool)> = published
         .par_iter()
         .map(|src| {
             let path = path_of(src);
             match known(src, &path) {
                 Some(built) => (built, true),
-                None => (item(src, shared, &links, &options, config, opts, path), false),
+                None => (item(src, shared, &links, &options, config, opts, path).map(Arc::new), false),
             }
         })
         .collect();
     let mut items = Vec::with_capacity(results.len());
-    let mut fresh = HashMap::new();
-    let mut old = std::mem::take(&mut memo.items);
+    let mut srcs = Vec::with_capacity(results.len());
     memo.last_reused = 0;
     for ((mut r, reused), src) in results.into_iter().zip(&published) {
         memo.last_reused += usize::from(reused);
         if let (Ok(item), false, false) = (&mut r, reused, memo.off) {
             memo.stamps += 1;
-            item.stamp = memo.stamps;
+            // Just built: the only reference.
+            if let Some(item) = Arc::get_mut(item) {
+                item.stamp = memo.stamps;
+            }
         }
-        if !memo.off {
-            // A reused item's entry moves to the new memo as it is (no second copy).
-            let entry = match (reused, old.remove(&src.content_path)) {
-                (true, Some(entry)) => entry,
-                _ => (Arc::clone(src), path_of(src), r.clone()),
-            };
-            fresh.insert(src.content_path.clone(), entry);
+        // A reused item's entry stays in the memo as it is.
+        if !memo.off && !reused {
+            memo.items.insert(src.content_path.clone(), (Arc::clone(src), path_of(src), r.clone()));
         }
         match r {
-            Ok(i) => items.push(i),
+            Ok(i) => {
+                items.push(Item::new(i));
+                srcs.push(&***src);
+            }
             Err(e) => errors.extend(e),
         }
     }
-    memo.items = fresh;
+    if !memo.off && memo.items.len() != published.len() {
+        let now: std::collections::HashSet<&str> = published.iter().map(|i| i.content_path.as_str()).collect();
+        memo.items.retain(|path, _| now.contains(path.as_str()));
+    }
     memo.around = around;
     for sec in sections.iter_mut() {
         let Some(src) = content.sections.iter().find(|s| s.dir == sec.dir) else { continue };
@@ -264,7 +278,7 @@ pub fn items(
             }
         }
     }
-    items
+    (items, srcs)
 }
 
 fn bad_file(src: &TomlSource<'_>, field: &str, value: &str, target: &str) -> Diagnostic {
@@ -291,7 +305,7 @@ fn item(
     config: &Config,
     opts: &ModelOptions,
     path: String,
-) -> Result<Item, Diagnostics> {
+) -> Result<ItemOwn, Diagnostics> {
     let mut errors = Diagnostics::default();
     let tsrc = TomlSource {
         path: &src.source,
@@ -322,7 +336,6 @@ fn item(
             location: a.location.clone(),
             cover: a.cover.as_deref().and_then(|c| resolve("cover", c)),
             gallery: a.gallery.iter().filter_map(|g| resolve("gallery", g)).collect(),
-            sponsors: Vec::new(),
         }),
         ItemFm::Partner(p) => ItemData::Partner(Partner {
             name: p.name.clone(),
@@ -332,9 +345,6 @@ fn item(
             since: p.since,
             category: p.category.clone(),
             description: p.description.clone(),
-            sponsored: Vec::new(),
-            total_cash: 0,
-            goods_count: 0,
         }),
         ItemFm::Round(r) => {
             let opens_at = r.opens.start_instant(tz);
@@ -375,7 +385,7 @@ fn item(
     let section = sections.iter().position(|s| s.dir == src.section).unwrap_or(0);
     let counts = text::counts(&rendered.text);
     let summary = c.summary.clone().unwrap_or_else(|| text::summarize(&rendered.text, 120));
-    errors.into_result(Item {
+    errors.into_result(ItemOwn {
         id: src.id.clone(),
         source: src.source.clone(),
         content_path: src.content_path.clone(),

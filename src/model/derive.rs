@@ -5,23 +5,22 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{Figures, Item, ItemData, Section, Sponsorship, Tag, Year};
 use crate::codes::Code;
-use crate::content::Content;
 use crate::content::fields::ItemFm;
+use crate::content::{Content, ItemSrc};
 use crate::diagnostic::{Diagnostics, did_you_mean};
 use crate::t;
 use crate::text::slugify;
 use crate::toml_errors::TomlSource;
 
 /// Resolves every activity's sponsors to partners, and gives each partner its contributions.
-pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics) {
+/// `srcs` are the items' files, in the same order as `items`.
+pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors: &mut Diagnostics) {
     let partners: HashMap<&str, usize> = items
         .iter()
         .enumerate()
         .filter(|(_, i)| matches!(i.data, ItemData::Partner(_)))
         .map(|(n, i)| (i.id.as_str(), n))
         .collect();
-    let by_source: HashMap<&std::path::Path, &crate::content::ItemSrc> =
-        content.items.iter().map(|i| (i.source.as_path(), &**i)).collect();
     let all_partner_ids: Vec<&str> =
         content.items.iter().filter(|i| matches!(i.fm, ItemFm::Partner(_))).map(|i| i.id.as_str()).collect();
     // A partner whose file could not be read has its own error; naming it is not another one.
@@ -32,8 +31,7 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         .map(|u| u.id.as_str())
         .collect();
     let mut found: Vec<Sponsorship> = Vec::new();
-    for (n, item) in items.iter().enumerate() {
-        let Some(src) = by_source.get(item.source.as_path()) else { continue };
+    for (n, src) in srcs.iter().enumerate() {
         let ItemFm::Activity(fm) = &src.fm else { continue };
         let tsrc = TomlSource {
             path: &src.source,
@@ -95,30 +93,35 @@ pub fn sponsors(content: &Content, items: &mut [Item], errors: &mut Diagnostics)
         }
     }
     for s in &found {
-        if let ItemData::Activity(a) = &mut items[s.activity].data {
-            a.sponsors.push(s.clone());
-        }
+        items[s.activity].sponsors.push(s.clone());
     }
     // A partner's contributions, newest activity first (then by title, then in file order): sorted
     // once here rather than per partner, so no titles are copied.
     let key = |n: usize| (items[n].date, items[n].title.as_str());
     found.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
     for s in found {
-        if let ItemData::Partner(p) = &mut items[s.partner].data {
-            p.total_cash += s.amount.unwrap_or(0);
-            p.goods_count += usize::from(s.goods.is_some());
-            p.sponsored.push(s);
-        }
+        let p = &mut items[s.partner];
+        p.total_cash += s.amount.unwrap_or(0);
+        p.goods_count += usize::from(s.goods.is_some());
+        p.sponsored.push(s);
     }
 }
 
-/// Sorts every section's items: newest first, then by weight, then by title.
-pub fn sort_sections(sections: &mut [Section], items: &[Item]) {
-    for (n, item) in items.iter().enumerate() {
-        sections[item.section].items.push(n);
-    }
-    for s in sections.iter_mut() {
-        s.items.sort_by(|&a, &b| compare(&items[a], &items[b]));
+/// Every item's index in the order of lists. Sorted once: every list (sections, tags, years,
+/// feed, calendar, search) takes its items in this order.
+pub fn order(items: &[Item]) -> Vec<usize> {
+    use rayon::slice::ParallelSliceMut;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    // `compare` is a total order (the source path breaks ties): unstable sorting is deterministic.
+    order.par_sort_unstable_by(|&a, &b| compare(&items[a], &items[b]));
+    order
+}
+
+/// Fills every section's items in list order (newest first, then by weight, then by title) and
+/// sorts subsections.
+pub fn sort_sections(sections: &mut [Section], items: &[Item], order: &[usize]) {
+    for &n in order {
+        sections[items[n].section].items.push(n);
     }
     let snapshot: Vec<(i64, String)> = sections.iter().map(|s| (s.weight, s.title.clone())).collect();
     for s in sections.iter_mut() {
@@ -134,13 +137,11 @@ pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
 }
 
 /// Tags by slug, each with its items in list order.
-pub fn tags(items: &[Item]) -> Vec<Tag> {
+pub fn tags(items: &[Item], order: &[usize]) -> Vec<Tag> {
     let mut map: BTreeMap<String, Tag> = BTreeMap::new();
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| compare(&items[a], &items[b]));
     // Few distinct names, many uses: each name is slugified once.
     let mut slugs: HashMap<&str, String> = HashMap::new();
-    for n in order {
+    for &n in order {
         for name in &items[n].tags {
             let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
             if slug.is_empty() {
@@ -159,17 +160,16 @@ pub fn tags(items: &[Item]) -> Vec<Tag> {
 }
 
 /// Academic years, newest first, each with its dated items and figures.
-pub fn years(items: &[Item]) -> Vec<Year> {
+pub fn years(items: &[Item], order: &[usize]) -> Vec<Year> {
     let mut map: BTreeMap<i16, Vec<usize>> = BTreeMap::new();
-    for (n, item) in items.iter().enumerate() {
-        if let Some(a) = item.academic {
+    for &n in order {
+        if let Some(a) = items[n].academic {
             map.entry(a.start_year).or_default().push(n);
         }
     }
     map.into_iter()
         .rev()
-        .map(|(start_year, mut list)| {
-            list.sort_by(|&a, &b| compare(&items[a], &items[b]));
+        .map(|(start_year, list)| {
             let figures = figures(list.iter().map(|&n| &items[n]));
             Year { start_year, items: list, figures }
         })
@@ -181,9 +181,9 @@ pub fn figures<'a>(items: impl Iterator<Item = &'a Item>) -> Figures {
     let mut f = Figures::default();
     let mut partners = BTreeSet::new();
     for item in items {
-        if let ItemData::Activity(a) = &item.data {
+        if let ItemData::Activity(_) = &item.data {
             f.activities += 1;
-            for s in &a.sponsors {
+            for s in &item.sponsors {
                 f.cash += s.amount.unwrap_or(0);
                 f.goods += usize::from(s.goods.is_some());
                 partners.insert(s.partner);

@@ -49,15 +49,17 @@ pub fn build_memo(
 ) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::default();
     let (mut sections, draft_dirs) = build_items::sections(&content, config, opts.drafts);
-    let mut items = build_items::items(&content, &mut sections, &draft_dirs, config, opts, memo, &mut errors);
+    let (mut items, srcs) = build_items::items(&content, &mut sections, &draft_dirs, config, opts, memo, &mut errors);
     check_unique_paths(&sections, &items, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    derive::sponsors(&content, &mut items, &mut errors);
-    derive::sort_sections(&mut sections, &items);
-    let tags = derive::tags(&items);
-    let years = derive::years(&items);
+    derive::sponsors(&content, &srcs, &mut items, &mut errors);
+    drop(srcs);
+    let order = derive::order(&items);
+    derive::sort_sections(&mut sections, &items, &order);
+    let tags = derive::tags(&items, &order);
+    let years = derive::years(&items, &order);
     // A draft bundle's files are as unpublished as its page.
     let draft_bundles = content
         .items
@@ -66,7 +68,7 @@ pub fn build_memo(
         .map(|i| &i.dir);
     let hidden: Vec<String> = draft_dirs.iter().chain(draft_bundles).map(|d| format!("{d}/")).collect();
     let assets = content.assets.into_iter().filter(|a| !hidden.iter().any(|d| a.content_path.starts_with(d))).collect();
-    errors.into_result(Site { now: opts.now.clone(), sections, items, tags, years, assets })
+    errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })
 }
 
 fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnostics) {

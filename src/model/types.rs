@@ -4,6 +4,7 @@
 //! so the model is one immutable value with no reference cycles, cheap to share across threads.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use jiff::{Timestamp, ZonedDateTime};
 use serde::Serialize;
@@ -18,6 +19,8 @@ pub struct Site {
     pub now: ZonedDateTime,
     pub sections: Vec<Section>,
     pub items: Vec<Item>,
+    /// Every item's index in the order of lists (newest first, see [`super::compare`]).
+    pub order: Vec<usize>,
     pub tags: Vec<Tag>,
     pub years: Vec<Year>,
     pub assets: Vec<Asset>,
@@ -43,8 +46,38 @@ pub struct Section {
     pub parent: Option<usize>,
 }
 
+/// An item of the site: its own facts (shared, so a watch rebuild that reuses the item copies
+/// nothing; read them through `Deref`, e.g. `item.title`) and the facts derived across items.
 #[derive(Debug, Clone)]
 pub struct Item {
+    pub own: Arc<ItemOwn>,
+    /// An activity's sponsors, in the order its file names them.
+    pub sponsors: Vec<Sponsorship>,
+    /// A partner's contributions: the activities it supported, newest first.
+    pub sponsored: Vec<Sponsorship>,
+    /// A partner's cash in total, and how many of its contributions were goods.
+    pub total_cash: u64,
+    pub goods_count: usize,
+}
+
+impl Item {
+    /// An item with nothing derived yet.
+    pub fn new(own: Arc<ItemOwn>) -> Item {
+        Item { own, sponsors: Vec::new(), sponsored: Vec::new(), total_cash: 0, goods_count: 0 }
+    }
+}
+
+impl std::ops::Deref for Item {
+    type Target = ItemOwn;
+    fn deref(&self) -> &ItemOwn {
+        &self.own
+    }
+}
+
+/// What an item is by itself: everything its file and the site's URLs and configuration make
+/// of it, nothing that needs other items (a round's status also needs "now").
+#[derive(Debug, Clone)]
+pub struct ItemOwn {
     /// The id other files use to name it (file stem or bundle directory).
     pub id: String,
     pub source: PathBuf,
@@ -64,9 +97,9 @@ pub struct Item {
     pub template: Option<String>,
     pub extra: toml::Table,
     /// Shared (as is the text), so reusing an item in watch mode does not copy its page.
-    pub html: std::sync::Arc<str>,
+    pub html: Arc<str>,
     /// The body's visible text (for search and counts).
-    pub text: std::sync::Arc<str>,
+    pub text: Arc<str>,
     pub words: usize,
     pub reading_minutes: usize,
     pub academic: Option<Academic>,
@@ -92,7 +125,6 @@ pub struct Activity {
     /// URL of the cover image.
     pub cover: Option<String>,
     pub gallery: Vec<String>,
-    pub sponsors: Vec<Sponsorship>,
 }
 
 /// One partner's support of one activity.
@@ -114,10 +146,6 @@ pub struct Partner {
     pub since: Option<i32>,
     pub category: Option<String>,
     pub description: Option<String>,
-    /// The activities it supported, newest first.
-    pub sponsored: Vec<Sponsorship>,
-    pub total_cash: u64,
-    pub goods_count: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -36,11 +36,11 @@ fn stamp(w: When, config: &Config) -> String {
 /// The items of the feed: activities and rounds, newest first (by date; a round by `opens`).
 pub fn entries<'a>(site: &'a Site, config: &Config) -> Vec<&'a Item> {
     let mut items: Vec<&Item> = site
-        .items
+        .order
         .iter()
+        .map(|&n| &site.items[n])
         .filter(|i| matches!(i.data, ItemData::Activity(_) | ItemData::Round(_)) && i.date.is_some())
         .collect();
-    items.sort_by(|a, b| crate::model::compare(a, b));
     items.truncate(config.site.atom.entries);
     items
 }

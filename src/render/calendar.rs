@@ -9,6 +9,7 @@
 use ics::parameters::Value as ValueType;
 use ics::properties::{CalScale, Categories, Description, DtEnd, DtStart, Location, Method, Name, Summary, URL};
 use ics::{Event, ICalendar, escape_text};
+
 use jiff::tz::TimeZone;
 
 use crate::config::Config;
@@ -95,47 +96,55 @@ fn round_events<'a>(item: &'a Item, round: &'a Round, config: &Config) -> Vec<Ev
     events
 }
 
-fn calendar<'a>(name: &str, events: Vec<Event<'a>>) -> String {
+/// A calendar named `name` holding `events` (each the text of one item's events, see
+/// [`item_events`]), in order. Events are made per item so a watch rebuild remakes only the
+/// changed items' (the text is what the `ics` crate writes for a calendar of those events).
+pub fn calendar<'e>(name: &str, events: impl Iterator<Item = &'e str>) -> String {
     let mut cal = ICalendar::new("2.0", "-//liaison//static site//ZH");
     cal.push(CalScale::new("GREGORIAN"));
     cal.push(Method::new("PUBLISH"));
     cal.push(Name::new(escape_text(name.to_string())));
     cal.push(ics::components::Property::new("X-WR-CALNAME", escape_text(name.to_string())));
+    const END: &str = "END:VCALENDAR\r\n";
+    let mut text = cal.to_string();
+    text.truncate(text.len().saturating_sub(END.len()));
     for e in events {
-        cal.add_event(e);
+        text.push_str(e);
     }
-    cal.to_string()
+    text.push_str(END);
+    text
 }
 
-/// The site-wide calendar.
-pub fn site_calendar(site: &Site, config: &Config) -> String {
+/// The text of an item's events in a calendar: an activity's, or a round's application window
+/// and interview stages; empty for other items and undated activities.
+pub fn item_events(item: &Item, config: &Config) -> String {
     let tz = &config.tz;
     let host = host(config);
-    let mut events = Vec::new();
-    let mut items: Vec<&Item> = site.items.iter().collect();
-    items.sort_by(|a, b| crate::model::compare(a, b));
-    for item in items {
-        match &item.data {
-            ItemData::Activity(a) => {
-                let Some(date) = item.date else { continue };
-                let mut e = event(format!("activity-{}@{host}", item.id), stamp(item, tz), date, a.end, tz);
-                e.push(Summary::new(escape_text(item.title.clone())));
-                if let Some(l) = &a.location {
-                    e.push(Location::new(escape_text(l.clone())));
-                }
-                e.push(Description::new(escape_text(item.summary.clone())));
-                e.push(URL::new(config.permalink(&item.path)));
-                e.push(Categories::new("activity"));
-                events.push(e);
+    let events = match &item.data {
+        ItemData::Activity(a) => {
+            let Some(date) = item.date else { return String::new() };
+            let mut e = event(format!("activity-{}@{host}", item.id), stamp(item, tz), date, a.end, tz);
+            e.push(Summary::new(escape_text(item.title.clone())));
+            if let Some(l) = &a.location {
+                e.push(Location::new(escape_text(l.clone())));
             }
-            ItemData::Round(r) => events.extend(round_events(item, r, config)),
-            _ => {}
+            e.push(Description::new(escape_text(item.summary.clone())));
+            e.push(URL::new(config.permalink(&item.path)));
+            e.push(Categories::new("activity"));
+            vec![e]
         }
-    }
-    calendar(&config.site.title, events)
+        ItemData::Round(r) => round_events(item, r, config),
+        _ => return String::new(),
+    };
+    events.iter().map(ToString::to_string).collect()
 }
 
-/// The calendar of one round: its application window and interview stages.
-pub fn round_calendar(item: &Item, round: &Round, config: &Config) -> String {
-    calendar(&format!("{} · {}", config.site.title, item.title), round_events(item, round, config))
+/// The site-wide calendar, from each item's events (`events[n]` for `site.items[n]`).
+pub fn site_calendar(site: &Site, config: &Config, events: &[impl AsRef<str>]) -> String {
+    calendar(&config.site.title, site.order.iter().map(|&n| events[n].as_ref()))
+}
+
+/// The calendar of one round (`events`: its [`item_events`]).
+pub fn round_calendar(item: &Item, config: &Config, events: &str) -> String {
+    calendar(&format!("{} · {}", config.site.title, item.title), std::iter::once(events))
 }

@@ -4,6 +4,8 @@
 //! working memory and the values never coexist); in watch mode the feed, the site's calendar and
 //! the search index come from the memo when nothing they read changed.
 
+use rayon::prelude::*;
+
 use super::{Job, Sink, atom, calendar, memo, page_path, search, search_memo, sitemap};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -54,29 +56,41 @@ pub(super) fn extra_files(
         n += 1;
         sink(OutputFile { path, bytes })
     };
-    // The feed and the site's calendar read every item, and nothing else of the site.
+    // The feed and the calendars read items, and nothing else of the site: the feed is made
+    // again when any item changed, each item's events when it changed.
     let key = memo.as_ref().map(|m| memo::hash_of((m.around, m.ids, m.versions)));
-    let (atom, calendar) = match (&memo, key) {
+    let atom = match (&memo, key) {
         (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.key == key) => {
-            let f = m.feeds.as_ref().map(|f| (f.atom.clone(), f.calendar.clone())).unwrap_or_default();
-            (f.0, f.1)
+            m.feeds.as_ref().map(|f| f.atom.clone()).unwrap_or_default()
         }
-        _ => {
-            let atom: std::sync::Arc<[u8]> = atom::render(site, config).into_bytes().into();
-            let calendar: std::sync::Arc<[u8]> = calendar::site_calendar(site, config).into_bytes().into();
-            (atom, calendar)
+        _ => atom::render(site, config).into_bytes().into(),
+    };
+    let events: Vec<std::sync::Arc<str>> = match &memo {
+        Some(m) => {
+            let known = m.feeds.as_ref().filter(|f| f.around == m.around);
+            (0..site.items.len())
+                .into_par_iter()
+                .map(|n| {
+                    let id = (m.ids[n], m.versions[n]);
+                    known
+                        .and_then(|f| f.events.get(&id).cloned())
+                        .unwrap_or_else(|| std::sync::Arc::from(calendar::item_events(&site.items[n], config)))
+                })
+                .collect()
         }
+        None => site.items.par_iter().map(|i| calendar::item_events(i, config).into()).collect(),
     };
     if let (Some(m), Some(key)) = (memo.as_mut(), key) {
-        *m.feeds = Some(memo::Feeds { key, atom: atom.clone(), calendar: calendar.clone() });
+        let events = (0..site.items.len()).map(|n| ((m.ids[n], m.versions[n]), events[n].clone())).collect();
+        *m.feeds = Some(memo::Feeds { key, around: m.around, atom: atom.clone(), events });
     }
     emit("atom.xml".into(), atom)?;
-    emit("calendar.ics".into(), calendar)?;
+    emit("calendar.ics".into(), calendar::site_calendar(site, config, &events).into_bytes().into())?;
     emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
-    for item in &site.items {
-        if let crate::model::ItemData::Round(r) = &item.data {
+    for (item, events) in site.items.iter().zip(&events) {
+        if let crate::model::ItemData::Round(_) = &item.data {
             let path = format!("{}calendar.ics", item.path.trim_start_matches('/'));
-            emit(path, calendar::round_calendar(item, r, config).into_bytes().into())?;
+            emit(path, calendar::round_calendar(item, config, events).into_bytes().into())?;
         }
     }
     let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();

@@ -79,7 +79,7 @@ pub fn item(site: &Site, item: &Item, config: &Config) -> Option<Value> {
                 e["image"] = json!(absolute(c, config));
             }
             let sponsors: Vec<Value> =
-                a.sponsors.iter().filter_map(|s| partner_org(&site.items[s.partner], config)).collect();
+                item.sponsors.iter().filter_map(|s| partner_org(&site.items[s.partner], config)).collect();
             if !sponsors.is_empty() {
                 e["sponsor"] = json!(sponsors);
             }

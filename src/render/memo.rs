@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use minijinja::Value;
 use minijinja::value::ValueKind;
+use rayon::prelude::*;
 
 pub use super::tracked::{Keyed, Read, SiteEntries, Tracked, recording, tracked};
 
@@ -80,35 +81,58 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
 
 /// The versions of an item's view, one per item: its own facts (stamp), what was derived across
 /// items, and what it shows of other items (see `views::item_view`, which this must follow).
-pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)]) -> Vec<u64> {
+pub fn item_versions(
+    site: &Site,
+    neighbours: &[(Option<usize>, Option<usize>)],
+    faces: &mut HashMap<String, (u64, u64)>,
+) -> Vec<u64> {
     // What a view shows of another item: a neighbour's or contribution's title, link and date,
-    // a sponsor's name, link, logo, website, tier and description.
-    let shown = |m: usize, h: &mut super::search::FxHasher| {
-        let other = &site.items[m];
-        (&other.title, &other.path, &other.id, other.date).hash(h);
-        if let ItemData::Partner(p) = &other.data {
-            (&p.name, p.tier, &p.logo, &p.website, &p.description).hash(h);
+    // a sponsor's name, link, logo, website, tier and description. Hashed again only for items
+    // built again (a new stamp); by content path.
+    let face = |item: &crate::model::Item| {
+        let mut h = hasher();
+        (&item.title, &item.path, &item.id, item.date).hash(&mut h);
+        if let ItemData::Partner(p) = &item.data {
+            (&p.name, p.tier, &p.logo, &p.website, &p.description).hash(&mut h);
         }
+        h.finish()
     };
-    site.items
+    let known: Vec<Option<u64>> = site
+        .items
         .iter()
+        .map(|i| faces.get(&i.content_path).and_then(|&(stamp, f)| (stamp == i.stamp).then_some(f)))
+        .collect();
+    let faces_now: Vec<u64> =
+        site.items.par_iter().zip(&known).map(|(item, known)| known.unwrap_or_else(|| face(item))).collect();
+    for ((item, known), &f) in site.items.iter().zip(&known).zip(&faces_now) {
+        if known.is_none() {
+            faces.insert(item.content_path.clone(), (item.stamp, f));
+        }
+    }
+    if faces.len() != site.items.len() {
+        let now: std::collections::HashSet<&str> = site.items.iter().map(|i| i.content_path.as_str()).collect();
+        faces.retain(|path, _| now.contains(path.as_str()));
+    }
+    let shown = |m: usize, h: &mut super::search::FxHasher| faces_now[m].hash(h);
+    site.items
+        .par_iter()
         .enumerate()
         .map(|(n, item)| {
             let mut h = hasher();
             (item.stamp, item.section, &site.sections[item.section].dir).hash(&mut h);
             match &item.data {
-                ItemData::Activity(a) => {
-                    for s in &a.sponsors {
+                ItemData::Activity(_) => {
+                    for s in &item.sponsors {
                         shown(s.partner, &mut h);
                         (s.amount, &s.goods).hash(&mut h);
                     }
                 }
-                ItemData::Partner(p) => {
-                    for s in &p.sponsored {
+                ItemData::Partner(_) => {
+                    for s in &item.sponsored {
                         shown(s.activity, &mut h);
                         (s.amount, &s.goods).hash(&mut h);
                     }
-                    (p.total_cash, p.goods_count).hash(&mut h);
+                    (item.total_cash, item.goods_count).hash(&mut h);
                 }
                 ItemData::Round(r) => (r.status as u8).hash(&mut h),
                 ItemData::Page => {}
@@ -125,12 +149,14 @@ pub fn item_versions(site: &Site, neighbours: &[(Option<usize>, Option<usize>)])
         .collect()
 }
 
-/// `atom.xml` and `calendar.ics` with the key of what they were made from (every item's version).
+/// `atom.xml` with the key of what it was made from (every item's version), and each item's
+/// calendar events by (session-wide id, version), made with the configuration `around`.
 #[derive(Debug)]
 pub struct Feeds {
     pub key: u64,
+    pub around: u64,
     pub atom: Arc<[u8]>,
-    pub calendar: Arc<[u8]>,
+    pub events: HashMap<(u32, u64), Arc<str>>,
 }
 
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
@@ -153,10 +179,14 @@ pub struct Memo {
     pages: HashMap<String, Page>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
+    /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.
+    pub last_steps: Vec<(&'static str, std::time::Duration)>,
     /// The search index, updated document by document.
     pub search: super::search_memo::SearchMemo,
-    /// The feed and the site's calendar of the last render.
+    /// The feed and the calendar events of the last render.
     pub feeds: Option<Feeds>,
+    /// Per item (by content path): its stamp and a hash of what other items' views show of it.
+    pub faces: HashMap<String, (u64, u64)>,
     /// Each item's view (by session-wide id) with its version and the `around` it was made in.
     views: HashMap<u32, (u64, Value)>,
     views_around: u64,
@@ -341,4 +371,24 @@ pub fn hash_of(value: impl Hash) -> u64 {
     let mut h = hasher();
     value.hash(&mut h);
     h.finish()
+}
+
+/// Times the steps of a render (in watch mode, for `LIAISON_TIMINGS=1`).
+pub struct Lap {
+    at: Option<std::time::Instant>,
+    pub steps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Lap {
+    pub fn new(on: bool) -> Lap {
+        Lap { at: on.then(std::time::Instant::now), steps: Vec::new() }
+    }
+
+    /// Notes the time since the last mark as `step`'s.
+    pub fn mark(&mut self, step: &'static str) {
+        if let Some(at) = &mut self.at {
+            self.steps.push((step, at.elapsed()));
+            *at = std::time::Instant::now();
+        }
+    }
 }

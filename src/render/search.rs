@@ -7,7 +7,7 @@
 //! 10,000-page site loads only the shards of its own tokens and the chunks of its hits.
 
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
 
@@ -99,9 +99,7 @@ pub fn shard_count(estimate: usize) -> usize {
 
 /// The documents' order: the order of lists (newest first).
 pub fn order(site: &Site) -> Vec<usize> {
-    let mut items: Vec<usize> = (0..site.items.len()).collect();
-    items.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
-    items
+    site.order.clone()
 }
 
 /// One item's search document; the text to index for it is handed to `index` piece by piece
@@ -121,7 +119,7 @@ pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn F
             if let Some(t) = a.location.as_deref() {
                 index(t);
             }
-            for s in &a.sponsors {
+            for s in &item.sponsors {
                 if let ItemData::Partner(p) = &site.items[s.partner].data {
                     index(&p.name);
                 }
@@ -242,41 +240,7 @@ fn unpack(k: u128) -> String {
     String::from_utf8_lossy(&buf[..usize::from(buf[15]).min(15)]).into_owned()
 }
 
-/// The multiply-rotate hash of rustc (`FxHasher`): a few instructions per 8 bytes, where the
-/// default SipHash took a tenth of the index's time.
-#[derive(Default)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-    fn write_u128(&mut self, k: u128) {
-        self.add(k as u64);
-        self.add((k >> 64) as u64);
-    }
-    fn finish(&self) -> u64 {
-        // The rotation brings well-mixed high bits down to the bucket index (rustc-hash 2 does
-        // the same): the low bits of a product depend only on the low bits of the input, which
-        // for a packed key would be just the first byte or two of the token.
-        self.0.rotate_left(26)
-    }
-}
+pub use crate::fxhash::FxHasher;
 
 /// One document as the browser reads it: `[url, title, kind, date, summary, text]`.
 /// The text is a slice of the item's: copying it held ~45 MB more at 10,000 pages.

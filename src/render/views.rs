@@ -271,8 +271,8 @@ fn item_view<'a>(
             location: a.location.as_deref(),
             cover: a.cover.as_deref(),
             gallery: &a.gallery,
-            cash: a.sponsors.iter().filter_map(|s| s.amount).sum(),
-            sponsors: a
+            cash: item.sponsors.iter().filter_map(|s| s.amount).sum(),
+            sponsors: item
                 .sponsors
                 .iter()
                 .filter_map(|s| {
@@ -305,7 +305,7 @@ fn item_view<'a>(
             since: p.since,
             category: p.category.as_deref(),
             description: p.description.as_deref(),
-            activities: p
+            activities: item
                 .sponsored
                 .iter()
                 .map(|s| {
@@ -319,8 +319,8 @@ fn item_view<'a>(
                     }
                 })
                 .collect(),
-            total_cash: p.total_cash,
-            goods_count: p.goods_count,
+            total_cash: item.total_cash,
+            goods_count: item.goods_count,
         },
         ItemData::Round(r) => KindView::Round {
             opens: r.opens.iso(),
@@ -389,9 +389,7 @@ fn item_view<'a>(
 pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> SiteEntries {
     let s = &config.site;
     let pick = |pred: &dyn Fn(&Item) -> bool| -> Vec<Value> {
-        let mut ns: Vec<usize> = (0..site.items.len()).filter(|&n| pred(&site.items[n])).collect();
-        ns.sort_by(|&a, &b| crate::model::compare(&site.items[a], &site.items[b]));
-        ns.into_iter().map(|n| items[n].clone()).collect()
+        site.order.iter().filter(|&&n| pred(&site.items[n])).map(|&n| items[n].clone()).collect()
     };
     let activities = pick(&|i| matches!(i.data, ItemData::Activity(_)));
     let partners = pick(&|i| matches!(i.data, ItemData::Partner(_)));
