@@ -338,6 +338,8 @@ fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
         ("a title edit", "content/activities/讲座.md", "职业规划讲座\"", "职业规划讲座（第二场）\""),
         ("a date that reorders the list", "content/activities/2018-sports.md", "2018-10-20", "2019-06-01"),
         ("a new tag", "content/activities/2018-sports.md", "\"赞助\"]", "\"赞助\", \"田径\"]"),
+        // The tag's page lists one more item, which it never read before.
+        ("a tag another item has", "content/activities/讲座.md", "[\"讲座\"]", "[\"讲座\", \"晚会\"]"),
         ("a sponsor's amount", "content/activities/2018-sports.md", "amount = 2000", "amount = 2500"),
         ("a partner's name", "content/partners/bank.md", "兴业银行", "兴业银行股份"),
         ("a partner's tier", "content/partners/bank.md", "tier = \"gold\"", "tier = \"silver\""),

@@ -172,15 +172,16 @@ fn render_site(
     let results: Vec<(Result<(), Diagnostic>, Option<Remembered>)> = jobs
         .par_iter()
         .map(|job| {
-            let prepared = match globals.prepare(job) {
-                Ok(p) => p,
-                Err(e) => return (Err(e), None),
-            };
-            let own = versions.as_ref().map(|v| prepared.own(&v.item_ids));
-            let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &prepared.path, own));
+            let (template, path) = globals.target(job);
+            let own = versions.as_ref().map(|v| globals.own(job, &template, &path, &v.item_ids));
+            let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own));
             let (bytes, page) = match known {
                 Some(page) => (page.bytes.clone(), Some(page)),
                 None => {
+                    let prepared = match globals.prepare(job, template) {
+                        Ok(p) => p,
+                        Err(e) => return (Err(e), None),
+                    };
                     rendered_now.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let (html, reads) = match &versions {
                         Some(_) => memo::recording(|| globals.finish(&prepared)),
@@ -194,10 +195,11 @@ fn render_site(
                     (bytes, page)
                 }
             };
-            if prepared.path.ends_with(".html") {
+            if path.ends_with(".html") {
                 pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            (sink(OutputFile { path: prepared.path.clone(), bytes }), page.map(|p| (prepared.path.clone(), p)))
+            let remembered = page.map(|p| (path.clone(), p));
+            (sink(OutputFile { path, bytes }), remembered)
         })
         .collect();
     lap.mark("pages");
@@ -315,11 +317,10 @@ impl Globals<'_> {
         named.unwrap_or(default).to_string()
     }
 
-    /// A job's template, output path and context (without `site`).
-    fn prepare(&self, job: &Job) -> Result<Prepared, Diagnostic> {
+    /// A job's template and output path.
+    fn target(&self, job: &Job) -> (String, String) {
         let site = self.site;
-        let config = self.config;
-        let (template, path, ctx, what) = match job {
+        match job {
             Job::Item(n) => {
                 let item = &site.items[*n];
                 let default = match item.kind {
@@ -328,15 +329,9 @@ impl Globals<'_> {
                     Kind::Recruitment => "round.html",
                     Kind::Pages => "page.html",
                 };
-                let section = &self.sections[item.section];
-                (
-                    self.template_for(item.template.as_deref(), default),
-                    out_file(&item.path),
-                    context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
-                    Text::same(item.source.display().to_string()),
-                )
+                (self.template_for(item.template.as_deref(), default), out_file(&item.path))
             }
-            Job::Section { section, page, pages } => {
+            Job::Section { section, page, .. } => {
                 let s = &site.sections[*section];
                 let default = if s.dir.is_empty() {
                     "index.html"
@@ -348,6 +343,74 @@ impl Globals<'_> {
                         Kind::Pages => "section.html",
                     }
                 };
+                (self.template_for(s.template.as_deref(), default), out_file(&page_path(&s.path, *page)))
+            }
+            Job::Tags => ("tags.html".into(), "tags/index.html".into()),
+            Job::Tag(n) => ("tag.html".into(), out_file(&Tag::path_of(&site.tags[*n].slug))),
+            Job::Years => ("years.html".into(), "years/index.html".into()),
+            Job::Year(n) => ("year.html".into(), out_file(&Year::path_of(site.years[*n].start_year))),
+            Job::Search => ("search.html".into(), "search/index.html".into()),
+            Job::NotFound => ("404.html".into(), "404.html".into()),
+        }
+    }
+
+    /// A hash of everything a job's page gets besides what it reads through tracked values
+    /// (what [`Globals::prepare`] puts in its context, with items and sections by identity),
+    /// made from the model without building the context: pages reused in watch mode are
+    /// never prepared.
+    fn own(&self, job: &Job, template: &str, path: &str, item_ids: &[u32]) -> u64 {
+        use std::hash::Hash;
+        let site = self.site;
+        let mut h = search::FxHasher::default();
+        (template, path).hash(&mut h);
+        let ids = |list: &mut dyn Iterator<Item = &usize>, h: &mut search::FxHasher| {
+            for &n in list {
+                item_ids.get(n).hash(h);
+            }
+        };
+        match job {
+            Job::Item(n) => (0u8, item_ids.get(*n), site.items[*n].section).hash(&mut h),
+            Job::Section { section, page, pages } => {
+                let s = &site.sections[*section];
+                let per = s.paginate.unwrap_or(self.config.site.paginate).max(1);
+                (1u8, section, &s.path, page, pages, per, s.items.len()).hash(&mut h);
+                if s.dir.is_empty() {
+                    ids(&mut s.items.iter(), &mut h);
+                } else {
+                    ids(&mut s.items.iter().skip((page - 1) * per).take(per), &mut h);
+                }
+            }
+            Job::Tag(n) => {
+                let t = &site.tags[*n];
+                (2u8, &t.name, &t.slug).hash(&mut h);
+                ids(&mut t.items.iter(), &mut h);
+            }
+            Job::Year(n) => {
+                let y = &site.years[*n];
+                let f = &y.figures;
+                (3u8, y.start_year, f.activities, f.cash, f.goods, f.partners).hash(&mut h);
+                ids(&mut y.items.iter(), &mut h);
+            }
+            Job::Tags | Job::Years | Job::Search | Job::NotFound => 4u8.hash(&mut h),
+        }
+        std::hash::Hasher::finish(&h)
+    }
+
+    /// A job's context (without `site`), for its template from [`Globals::target`].
+    fn prepare(&self, job: &Job, template: String) -> Result<Prepared, Diagnostic> {
+        let site = self.site;
+        let config = self.config;
+        let (ctx, what) = match job {
+            Job::Item(n) => {
+                let item = &site.items[*n];
+                let section = &self.sections[item.section];
+                (
+                    context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
+                    Text::same(item.source.display().to_string()),
+                )
+            }
+            Job::Section { section, page, pages } => {
+                let s = &site.sections[*section];
                 let per = s.paginate.unwrap_or(config.site.paginate).max(1);
                 let list: Vec<Value> = if s.dir.is_empty() {
                     s.items.iter().map(|&n| self.items[n].clone()).collect()
@@ -375,11 +438,12 @@ impl Globals<'_> {
                     prev => (*page > 1).then(|| url_of(page - 1)),
                     next => (page < pages).then(|| url_of(page + 1)),
                 };
-                let path = page_path(&s.path, *page);
                 (
-                    self.template_for(s.template.as_deref(), default),
-                    out_file(&path),
-                    context! { section => self.sections[*section].clone(), paginator => paginator, current_path => path },
+                    context! {
+                        section => self.sections[*section].clone(),
+                        paginator => paginator,
+                        current_path => page_path(&s.path, *page),
+                    },
                     Text::same(
                         s.source
                             .as_ref()
@@ -388,30 +452,15 @@ impl Globals<'_> {
                     ),
                 )
             }
-            Job::Tags => (
-                "tags.html".into(),
-                "tags/index.html".into(),
-                context! { current_path => "/tags/" },
-                t!("the tag list", "标签列表"),
-            ),
+            Job::Tags => (context! { current_path => "/tags/" }, t!("the tag list", "标签列表")),
             Job::Tag(n) => {
                 let t = &site.tags[*n];
                 let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
                 let path = Tag::path_of(&t.slug);
                 let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
-                (
-                    "tag.html".into(),
-                    out_file(&path),
-                    context! { tag => tag, current_path => path },
-                    t!("tag `{}`", "标签 `{}`", t.name),
-                )
+                (context! { tag => tag, current_path => path }, t!("tag `{}`", "标签 `{}`", t.name))
             }
-            Job::Years => (
-                "years.html".into(),
-                "years/index.html".into(),
-                context! { current_path => "/years/" },
-                t!("the year list", "学年列表"),
-            ),
+            Job::Years => (context! { current_path => "/years/" }, t!("the year list", "学年列表")),
             Job::Year(n) => {
                 let y = &site.years[*n];
                 let (slug, url) = views::year_ref(config, y.start_year);
@@ -421,27 +470,12 @@ impl Globals<'_> {
                     label => slug.clone(), slug => slug, url => url, start => y.start_year,
                     items => list, figures => ser(&y.figures),
                 };
-                (
-                    "year.html".into(),
-                    out_file(&path),
-                    context! { year => year, current_path => path },
-                    t!("academic year {}", "{} 学年", y.start_year),
-                )
+                (context! { year => year, current_path => path }, t!("academic year {}", "{} 学年", y.start_year))
             }
-            Job::Search => (
-                "search.html".into(),
-                "search/index.html".into(),
-                context! { current_path => "/search/" },
-                t!("the search page", "搜索页"),
-            ),
-            Job::NotFound => (
-                "404.html".into(),
-                "404.html".into(),
-                context! { current_path => "/404.html" },
-                t!("the 404 page", "404 页面"),
-            ),
+            Job::Search => (context! { current_path => "/search/" }, t!("the search page", "搜索页")),
+            Job::NotFound => (context! { current_path => "/404.html" }, t!("the 404 page", "404 页面")),
         };
-        Ok(Prepared { template, path, ctx, what })
+        Ok(Prepared { template, ctx, what })
     }
 
     /// Renders a prepared job.
@@ -473,23 +507,11 @@ impl Globals<'_> {
 /// A page as the memo keeps it, by output path.
 type Remembered = (String, memo::Page);
 
-/// A page ready to render: template, output path, context (without `site`) and what it is
-/// (for messages).
+/// A page ready to render: template, context (without `site`) and what it is (for messages).
 struct Prepared {
     template: String,
-    path: String,
     ctx: Value,
     what: Text,
-}
-
-impl Prepared {
-    /// A hash of everything the page gets besides what it reads through tracked values.
-    fn own(&self, item_ids: &[u32]) -> u64 {
-        let mut h = search::FxHasher::default();
-        std::hash::Hash::hash(&(&self.template, &self.path), &mut h);
-        memo::shape_hash(&self.ctx, item_ids, &mut h);
-        std::hash::Hasher::finish(&h)
-    }
 }
 
 /// A hash of what changes every page: the configuration and the theme (templates, strings).
