@@ -95,15 +95,22 @@ pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors
     for s in &found {
         items[s.activity].sponsors.push(s.clone());
     }
-    // A partner's contributions, newest activity first (then by title, then in file order): sorted
-    // once here rather than per partner, so no titles are copied.
-    let key = |n: usize| (items[n].date, items[n].title.as_str());
-    found.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
     for s in found {
         let p = &mut items[s.partner];
         p.total_cash += s.amount.unwrap_or(0);
         p.goods_count += usize::from(s.goods.is_some());
         p.sponsored.push(s);
+    }
+    // A partner's contributions, newest activity first (then by title, then in file order): each
+    // partner's short list sorted on its own (a sort of all contributions at once compared
+    // titles log(all) times each).
+    let mut lists: Vec<Vec<Sponsorship>> = items.iter_mut().map(|p| std::mem::take(&mut p.sponsored)).collect();
+    let key = |n: usize| (items[n].date, items[n].title.as_str());
+    for list in lists.iter_mut().filter(|l| l.len() > 1) {
+        list.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
+    }
+    for (p, list) in items.iter_mut().zip(lists) {
+        p.sponsored = list;
     }
 }
 
@@ -138,23 +145,31 @@ pub fn compare(a: &Item, b: &Item) -> std::cmp::Ordering {
 
 /// Tags by slug, each with its items in list order.
 pub fn tags(items: &[Item], order: &[usize]) -> Vec<Tag> {
-    let mut map: BTreeMap<String, Tag> = BTreeMap::new();
-    // Few distinct names, many uses: each name is slugified once.
-    let mut slugs: HashMap<&str, String> = HashMap::new();
+    let mut tags: Vec<Tag> = Vec::new();
+    // Few distinct names, many uses: each name is slugified once and names its tag (by index;
+    // names with the same slug share one tag, named as first met).
+    let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
     for &n in order {
         for name in &items[n].tags {
-            let slug = slugs.entry(name.as_str()).or_insert_with(|| slugify(name)).clone();
-            if slug.is_empty() {
-                continue;
-            }
-            let tag = map.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, items: Vec::new() });
-            if tag.items.last() != Some(&n) {
-                tag.items.push(n);
+            let tag = *by_name.entry(name.as_str()).or_insert_with(|| {
+                let slug = slugify(name);
+                if slug.is_empty() {
+                    return None;
+                }
+                Some(*by_slug.entry(slug.clone()).or_insert_with(|| {
+                    tags.push(Tag { name: name.clone(), slug, items: Vec::new() });
+                    tags.len() - 1
+                }))
+            });
+            let Some(tag) = tag else { continue };
+            let list = &mut tags[tag].items;
+            if list.last() != Some(&n) {
+                list.push(n);
             }
         }
     }
     // Chinese readers look for 讲座 under J and 赞助 under Z: pinyin order, not code points.
-    let mut tags: Vec<Tag> = map.into_values().collect();
     tags.sort_by_cached_key(|t| (crate::text::pinyin_slug(&t.name), t.slug.clone()));
     tags
 }
