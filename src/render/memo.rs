@@ -207,15 +207,24 @@ impl Memo {
 
     /// Remembers this render's item views (`items` are the tracked values, in item order).
     pub fn keep_views(&mut self, around: u64, ids: &[u32], versions: &[u64], items: &[Value]) {
+        if self.views_around != around {
+            self.views.clear();
+        }
         self.views_around = around;
-        self.views = items
-            .iter()
-            .enumerate()
-            .filter_map(|(n, v)| {
-                let inner = v.downcast_object_ref::<Tracked>()?.inner.clone();
-                Some((ids[n], (versions[n], inner)))
-            })
-            .collect();
+        for (n, v) in items.iter().enumerate() {
+            let Some(t) = v.downcast_object_ref::<Tracked>() else { continue };
+            match self.views.get_mut(&ids[n]) {
+                Some((version, _)) if *version == versions[n] => {}
+                Some(kept) => *kept = (versions[n], t.inner.clone()),
+                None => {
+                    self.views.insert(ids[n], (versions[n], t.inner.clone()));
+                }
+            }
+        }
+        if self.views.len() > items.len() {
+            let now: std::collections::HashSet<u32> = ids.iter().copied().collect();
+            self.views.retain(|id, _| now.contains(id));
+        }
     }
 
     /// Session-wide ids of the items and sections of `site` (new ones get the next free id).
@@ -336,9 +345,20 @@ impl Versions {
     }
 }
 
-/// Replaces the memo's pages with this render's.
-pub fn keep(memo: &mut Memo, pages: Vec<(String, Page)>, rendered: usize) {
-    memo.pages = pages.into_iter().collect();
+/// Remembers the pages this render made (reused pages stay as they are) and forgets pages the
+/// site no longer has (`path_of` gives a job's output path).
+pub fn keep<J>(
+    memo: &mut Memo,
+    pages: Vec<(String, Page)>,
+    jobs: &[J],
+    rendered: usize,
+    path_of: impl Fn(&J) -> String,
+) {
+    memo.pages.extend(pages);
+    if memo.pages.len() > jobs.len() {
+        let now: std::collections::HashSet<String> = jobs.iter().map(path_of).collect();
+        memo.pages.retain(|path, _| now.contains(path));
+    }
     memo.last_rendered = rendered;
 }
 

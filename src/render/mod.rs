@@ -176,7 +176,8 @@ fn render_site(
             let own = versions.as_ref().map(|v| globals.own(job, &template, &path, &v.item_ids));
             let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own));
             let (bytes, page) = match known {
-                Some(page) => (page.bytes.clone(), Some(page)),
+                // Already in the memo, as it is.
+                Some(page) => (page.bytes.clone(), None),
                 None => {
                     let prepared = match globals.prepare(job, template) {
                         Ok(p) => p,
@@ -223,7 +224,7 @@ fn render_site(
         }
     }
     if memo.on {
-        memo::keep(memo, remembered, rendered_now.into_inner());
+        memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| globals.target(job).1);
         lap.mark("remember pages");
         memo.last_steps = lap.steps;
     }
