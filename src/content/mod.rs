@@ -218,28 +218,36 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
         .collect();
     let mut items = Vec::new();
     let mut unreadable = Vec::new();
-    let mut fresh = std::collections::HashMap::new();
     let mut reads = 0;
     let mut all_read = true;
+    // The cache is updated in place: entries of files taken as they were stay as they are.
     for ((r, st, kind, read), file) in results.into_iter().zip(&found.items) {
         reads += usize::from(read);
         match r {
             Ok(i) => {
-                if let Some(st) = st
-                    && !cache.off
-                {
-                    fresh.insert(i.source.clone(), (st, kind, i.section.clone(), i.clone()));
+                match st {
+                    _ if cache.off || !read => {}
+                    Some(st) => {
+                        cache.items.insert(i.source.clone(), (st, kind, i.section.clone(), i.clone()));
+                    }
+                    None => {
+                        cache.items.remove(&i.source);
+                    }
                 }
                 items.push(i);
             }
             Err(e) => {
                 all_read = false;
                 errors.extend(e);
+                cache.items.remove(&file.source);
                 unreadable.push(Unreadable { content_path: file.content_path.clone(), id: file.id.clone(), kind });
             }
         }
     }
-    cache.items = fresh;
+    if cache.items.len() > items.len() {
+        let now: std::collections::HashSet<&Path> = items.iter().map(|i| i.source.as_path()).collect();
+        cache.items.retain(|path, _| now.contains(path.as_path()));
+    }
     cache.last_reads = reads;
     let assets = found.assets.clone();
     // A walk is reused only after a load where every item file was read: an unreadable file
