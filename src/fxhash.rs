@@ -39,3 +39,7 @@ impl Hasher for FxHasher {
         self.0.rotate_left(26)
     }
 }
+
+/// A `HashMap` with [`FxHasher`], for the maps of one build and of the watch caches (keys are
+/// paths, ids and versions; hashing them with SipHash was a visible part of a rebuild).
+pub type FxHashMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;

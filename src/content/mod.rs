@@ -97,7 +97,7 @@ pub struct Unreadable {
 /// file, a section's `_index.md`, an asset) falls back to the full walk.
 #[derive(Debug, Default)]
 pub struct Cache {
-    items: std::collections::HashMap<PathBuf, (Stamp, Kind, String, Arc<ItemSrc>)>,
+    items: crate::fxhash::FxHashMap<PathBuf, (Stamp, Kind, String, Arc<ItemSrc>)>,
     /// The last load's walk, sections and unreadable files, for a load that skips the walk.
     last: Option<Walked>,
     /// Site-relative paths the watch loop saw change since the last load, when it knows them.

@@ -1,6 +1,8 @@
 //! Sections and items of the model: URLs, rendered Markdown, summaries, dates.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use crate::fxhash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 

@@ -1,7 +1,9 @@
 //! Facts derived across items: sponsors <-> partners, section order, tags, academic years and
 //! their figures.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::fxhash::FxHashMap as HashMap;
 
 use super::{Figures, Item, ItemData, Section, Sponsorship, Tag, Year};
 use crate::codes::Code;
@@ -149,7 +151,7 @@ pub fn tags(items: &[Item], order: &[usize]) -> Vec<Tag> {
     // Few distinct names, many uses: each name is slugified once and names its tag (by index;
     // names with the same slug share one tag, named as first met).
     let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
-    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::default();
     for &n in order {
         for name in &items[n].tags {
             let tag = *by_name.entry(name.as_str()).or_insert_with(|| {

@@ -9,8 +9,6 @@ mod build_items;
 mod derive;
 mod types;
 
-use std::collections::BTreeMap;
-
 use jiff::ZonedDateTime;
 
 use crate::codes::Code;
@@ -72,7 +70,9 @@ pub fn build_memo(
 }
 
 fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &std::path::Path> = BTreeMap::new();
+    let mut seen: crate::fxhash::FxHashMap<&str, &std::path::Path> = Default::default();
+    seen.reserve(sections.len() + items.len());
+    let section_paths: std::collections::HashSet<&str> = sections.iter().map(|s| s.path.as_str()).collect();
     let reserved = ["/tags/", "/years/"];
     for s in sections {
         if let Some(src) = &s.source {
@@ -93,7 +93,7 @@ fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnos
                 )),
             );
         }
-        let clash_with_section = sections.iter().any(|s| s.path == item.path);
+        let clash_with_section = section_paths.contains(item.path.as_str());
         match seen.get(item.path.as_str()) {
             Some(other) => errors.push(
                 Diagnostic::new(

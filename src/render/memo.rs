@@ -14,7 +14,7 @@
 //! build renders (tests/watch.rs compares whole sites after every kind of edit). Whatever changes
 //! all pages (theme, site.toml, `--drafts`) empties the memo.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -271,7 +271,7 @@ impl Versions {
             memo.around = around;
         }
         let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
-        let mut lists = HashMap::new();
+        let mut lists = HashMap::default();
         for (n, s) in sections.iter().enumerate() {
             let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
             let (mut fields, mut list) = (hasher(), hasher());
