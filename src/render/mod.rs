@@ -8,6 +8,7 @@ mod atom;
 mod calendar;
 mod extras;
 mod filters;
+mod jobs;
 mod jsonld;
 pub mod memo;
 mod search;
@@ -22,7 +23,6 @@ use rayon::prelude::*;
 
 use crate::codes::Code;
 use crate::config::Config;
-use crate::content::fields::Kind;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::i18n::Text;
 use crate::model::{Site, Tag, Year};
@@ -30,28 +30,11 @@ use crate::output::{CopiedFile, Output, OutputFile};
 use crate::t;
 use crate::theme::Theme;
 use extras::{ExtraMemo, extra_files};
+use jobs::{Job, jobs, page_path};
 pub use memo::Memo;
 use memo::Versions;
 use template_errors::template_error;
 use views::ser;
-
-/// One page to render.
-#[derive(Debug, Clone)]
-enum Job {
-    Item(usize),
-    /// A section's list page (`page` is 1-based).
-    Section {
-        section: usize,
-        page: usize,
-        pages: usize,
-    },
-    Tags,
-    Tag(usize),
-    Years,
-    Year(usize),
-    Search,
-    NotFound,
-}
 
 /// What a streamed render produced besides the files it handed out.
 #[derive(Debug, Clone, Default)]
@@ -172,8 +155,8 @@ fn render_site(
     let results: Vec<(Result<(), Diagnostic>, Option<Remembered>)> = jobs
         .par_iter()
         .map(|job| {
-            let (template, path) = globals.target(job);
-            let own = versions.as_ref().map(|v| globals.own(job, &template, &path, &v.item_ids));
+            let (template, path) = jobs::target(site, job);
+            let own = versions.as_ref().map(|v| jobs::own(site, config, job, &template, &path, &v.item_ids));
             let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
@@ -224,7 +207,7 @@ fn render_site(
         }
     }
     if memo.on {
-        memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| globals.target(job).1);
+        memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| jobs::target(site, job).1);
         lap.mark("remember pages");
         memo.last_steps = lap.steps;
     }
@@ -267,29 +250,6 @@ fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>,
     errors.into_result(env)
 }
 
-fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
-    for (n, s) in site.sections.iter().enumerate() {
-        let per = s.paginate.unwrap_or(config.site.paginate).max(1);
-        let pages = if s.dir.is_empty() { 1 } else { s.items.len().div_ceil(per).max(1) };
-        jobs.extend((1..=pages).map(|page| Job::Section { section: n, page, pages }));
-    }
-    if !site.tags.is_empty() {
-        jobs.push(Job::Tags);
-        jobs.extend((0..site.tags.len()).map(Job::Tag));
-    }
-    if !site.years.is_empty() {
-        jobs.push(Job::Years);
-        jobs.extend((0..site.years.len()).map(Job::Year));
-    }
-    // The search index is always built; the page only when the theme has one.
-    if theme.templates.contains_key("search.html") {
-        jobs.push(Job::Search);
-    }
-    jobs.push(Job::NotFound);
-    jobs
-}
-
 /// Where rendered files go (see [`render_with`]).
 pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
 
@@ -305,98 +265,7 @@ struct Globals<'a> {
     page_links: Vec<std::sync::OnceLock<Value>>,
 }
 
-fn page_path(site_path: &str, page: usize) -> String {
-    if page <= 1 { site_path.to_string() } else { format!("{site_path}page/{page}/") }
-}
-
-fn out_file(site_path: &str) -> String {
-    format!("{}index.html", site_path.trim_start_matches('/'))
-}
-
 impl Globals<'_> {
-    fn template_for(&self, named: Option<&str>, default: &str) -> String {
-        named.unwrap_or(default).to_string()
-    }
-
-    /// A job's template and output path.
-    fn target(&self, job: &Job) -> (String, String) {
-        let site = self.site;
-        match job {
-            Job::Item(n) => {
-                let item = &site.items[*n];
-                let default = match item.kind {
-                    Kind::Activities => "activity.html",
-                    Kind::Partners => "partner.html",
-                    Kind::Recruitment => "round.html",
-                    Kind::Pages => "page.html",
-                };
-                (self.template_for(item.template.as_deref(), default), out_file(&item.path))
-            }
-            Job::Section { section, page, .. } => {
-                let s = &site.sections[*section];
-                let default = if s.dir.is_empty() {
-                    "index.html"
-                } else {
-                    match s.kind {
-                        Kind::Activities => "activities.html",
-                        Kind::Partners => "partners.html",
-                        Kind::Recruitment => "recruitment.html",
-                        Kind::Pages => "section.html",
-                    }
-                };
-                (self.template_for(s.template.as_deref(), default), out_file(&page_path(&s.path, *page)))
-            }
-            Job::Tags => ("tags.html".into(), "tags/index.html".into()),
-            Job::Tag(n) => ("tag.html".into(), out_file(&Tag::path_of(&site.tags[*n].slug))),
-            Job::Years => ("years.html".into(), "years/index.html".into()),
-            Job::Year(n) => ("year.html".into(), out_file(&Year::path_of(site.years[*n].start_year))),
-            Job::Search => ("search.html".into(), "search/index.html".into()),
-            Job::NotFound => ("404.html".into(), "404.html".into()),
-        }
-    }
-
-    /// A hash of everything a job's page gets besides what it reads through tracked values
-    /// (what [`Globals::prepare`] puts in its context, with items and sections by identity),
-    /// made from the model without building the context: pages reused in watch mode are
-    /// never prepared.
-    fn own(&self, job: &Job, template: &str, path: &str, item_ids: &[u32]) -> u64 {
-        use std::hash::Hash;
-        let site = self.site;
-        let mut h = search::FxHasher::default();
-        (template, path).hash(&mut h);
-        let ids = |list: &mut dyn Iterator<Item = &usize>, h: &mut search::FxHasher| {
-            for &n in list {
-                item_ids.get(n).hash(h);
-            }
-        };
-        match job {
-            Job::Item(n) => (0u8, item_ids.get(*n), site.items[*n].section).hash(&mut h),
-            Job::Section { section, page, pages } => {
-                let s = &site.sections[*section];
-                let per = s.paginate.unwrap_or(self.config.site.paginate).max(1);
-                (1u8, section, &s.path, page, pages, per, s.items.len()).hash(&mut h);
-                if s.dir.is_empty() {
-                    ids(&mut s.items.iter(), &mut h);
-                } else {
-                    ids(&mut s.items.iter().skip((page - 1) * per).take(per), &mut h);
-                }
-            }
-            Job::Tag(n) => {
-                let t = &site.tags[*n];
-                (2u8, &t.name, &t.slug).hash(&mut h);
-                ids(&mut t.items.iter(), &mut h);
-            }
-            Job::Year(n) => {
-                let y = &site.years[*n];
-                let f = &y.figures;
-                (3u8, y.start_year, f.activities, f.cash, f.goods, f.partners).hash(&mut h);
-                ids(&mut y.items.iter(), &mut h);
-            }
-            Job::Tags | Job::Years | Job::Search | Job::NotFound => 4u8.hash(&mut h),
-        }
-        std::hash::Hasher::finish(&h)
-    }
-
     /// A job's context (without `site`), for its template from [`Globals::target`].
     fn prepare(&self, job: &Job, template: String) -> Result<Prepared, Diagnostic> {
         let site = self.site;

@@ -1,0 +1,139 @@
+//! The pages of a site (one job per output page) and, for watch mode, what identifies each
+//! page's own context without building it.
+
+use crate::config::Config;
+use crate::content::fields::Kind;
+use crate::model::{Site, Tag, Year};
+use crate::theme::Theme;
+
+use super::search;
+
+/// One page to render.
+#[derive(Debug, Clone)]
+pub(super) enum Job {
+    Item(usize),
+    /// A section's list page (`page` is 1-based).
+    Section {
+        section: usize,
+        page: usize,
+        pages: usize,
+    },
+    Tags,
+    Tag(usize),
+    Years,
+    Year(usize),
+    Search,
+    NotFound,
+}
+
+pub(super) fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
+    for (n, s) in site.sections.iter().enumerate() {
+        let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+        let pages = if s.dir.is_empty() { 1 } else { s.items.len().div_ceil(per).max(1) };
+        jobs.extend((1..=pages).map(|page| Job::Section { section: n, page, pages }));
+    }
+    if !site.tags.is_empty() {
+        jobs.push(Job::Tags);
+        jobs.extend((0..site.tags.len()).map(Job::Tag));
+    }
+    if !site.years.is_empty() {
+        jobs.push(Job::Years);
+        jobs.extend((0..site.years.len()).map(Job::Year));
+    }
+    // The search index is always built; the page only when the theme has one.
+    if theme.templates.contains_key("search.html") {
+        jobs.push(Job::Search);
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+pub(super) fn page_path(site_path: &str, page: usize) -> String {
+    if page <= 1 { site_path.to_string() } else { format!("{site_path}page/{page}/") }
+}
+
+pub(super) fn out_file(site_path: &str) -> String {
+    format!("{}index.html", site_path.trim_start_matches('/'))
+}
+
+fn template_for(named: Option<&str>, default: &str) -> String {
+    named.unwrap_or(default).to_string()
+}
+
+/// A job's template and output path.
+pub fn target(site: &Site, job: &Job) -> (String, String) {
+    match job {
+        Job::Item(n) => {
+            let item = &site.items[*n];
+            let default = match item.kind {
+                Kind::Activities => "activity.html",
+                Kind::Partners => "partner.html",
+                Kind::Recruitment => "round.html",
+                Kind::Pages => "page.html",
+            };
+            (template_for(item.template.as_deref(), default), out_file(&item.path))
+        }
+        Job::Section { section, page, .. } => {
+            let s = &site.sections[*section];
+            let default = if s.dir.is_empty() {
+                "index.html"
+            } else {
+                match s.kind {
+                    Kind::Activities => "activities.html",
+                    Kind::Partners => "partners.html",
+                    Kind::Recruitment => "recruitment.html",
+                    Kind::Pages => "section.html",
+                }
+            };
+            (template_for(s.template.as_deref(), default), out_file(&page_path(&s.path, *page)))
+        }
+        Job::Tags => ("tags.html".into(), "tags/index.html".into()),
+        Job::Tag(n) => ("tag.html".into(), out_file(&Tag::path_of(&site.tags[*n].slug))),
+        Job::Years => ("years.html".into(), "years/index.html".into()),
+        Job::Year(n) => ("year.html".into(), out_file(&Year::path_of(site.years[*n].start_year))),
+        Job::Search => ("search.html".into(), "search/index.html".into()),
+        Job::NotFound => ("404.html".into(), "404.html".into()),
+    }
+}
+
+/// A hash of everything a job's page gets besides what it reads through tracked values
+/// (what `Globals::prepare` puts in its context, with items and sections by identity),
+/// made from the model without building the context: pages reused in watch mode are
+/// never prepared.
+pub fn own(site: &Site, config: &Config, job: &Job, template: &str, path: &str, item_ids: &[u32]) -> u64 {
+    use std::hash::Hash;
+    let mut h = search::FxHasher::default();
+    (template, path).hash(&mut h);
+    let ids = |list: &mut dyn Iterator<Item = &usize>, h: &mut search::FxHasher| {
+        for &n in list {
+            item_ids.get(n).hash(h);
+        }
+    };
+    match job {
+        Job::Item(n) => (0u8, item_ids.get(*n), site.items[*n].section).hash(&mut h),
+        Job::Section { section, page, pages } => {
+            let s = &site.sections[*section];
+            let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+            (1u8, section, &s.path, page, pages, per, s.items.len()).hash(&mut h);
+            if s.dir.is_empty() {
+                ids(&mut s.items.iter(), &mut h);
+            } else {
+                ids(&mut s.items.iter().skip((page - 1) * per).take(per), &mut h);
+            }
+        }
+        Job::Tag(n) => {
+            let t = &site.tags[*n];
+            (2u8, &t.name, &t.slug).hash(&mut h);
+            ids(&mut t.items.iter(), &mut h);
+        }
+        Job::Year(n) => {
+            let y = &site.years[*n];
+            let f = &y.figures;
+            (3u8, y.start_year, f.activities, f.cash, f.goods, f.partners).hash(&mut h);
+            ids(&mut y.items.iter(), &mut h);
+        }
+        Job::Tags | Job::Years | Job::Search | Job::NotFound => 4u8.hash(&mut h),
+    }
+    std::hash::Hasher::finish(&h)
+}
