@@ -92,6 +92,7 @@ impl Rebuilder {
             }
             eprintln!("{:>28}: {}", "items reused", self.caches.model.last_reused);
             eprintln!("{:>28}: {}", "pages rendered", self.caches.render.last_rendered);
+            eprintln!("{:>28}: {}", "fragments made or reused", self.caches.render.last_fragments);
         }
         let lap = Instant::now();
         let report = match &self.last {

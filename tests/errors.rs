@@ -223,6 +223,14 @@ fn template_loops_forever() {
 }
 
 #[test]
+fn template_fragment_of_something_not_a_macro() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/page.html", "<h1>{{ page.title }}</h1>\n{{ fragment(page.title, page) }}\n");
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn theme_not_found() {
     let err = fails(|s| replace(s, "site.toml", "theme = \"test\"", "theme = \"fancy\""));
     insta::assert_snapshot!(err);

@@ -35,7 +35,8 @@ pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors
     let mut found: Vec<Sponsorship> = Vec::new();
     for (n, src) in srcs.iter().enumerate() {
         let ItemFm::Activity(fm) = &src.fm else { continue };
-        let tsrc = TomlSource {
+        // Made only for a message (its description is two allocations).
+        let tsrc = || TomlSource {
             path: &src.source,
             file: &src.split.text,
             text: src.split.front_matter(),
@@ -56,20 +57,21 @@ pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors
                     }
                     if all_partner_ids.contains(&s.partner.as_str()) {
                         errors.push(
-                            tsrc.at_text(
-                                Code::DraftSponsor,
-                                &needle,
-                                occurrence,
-                                t!("sponsor `{}` is a draft partner", "赞助方 `{}` 是草稿", s.partner),
-                            )
-                            .hint(t!(
-                                "publish the partner (remove draft = true from its file) or build with --drafts",
-                                "发布这个合作伙伴（删除其文件中的 draft = true），或用 --drafts 构建"
-                            )),
+                            tsrc()
+                                .at_text(
+                                    Code::DraftSponsor,
+                                    &needle,
+                                    occurrence,
+                                    t!("sponsor `{}` is a draft partner", "赞助方 `{}` 是草稿", s.partner),
+                                )
+                                .hint(t!(
+                                    "publish the partner (remove draft = true from its file) or build with --drafts",
+                                    "发布这个合作伙伴（删除其文件中的 draft = true），或用 --drafts 构建"
+                                )),
                         );
                         continue;
                     }
-                    let d = tsrc.at_text(
+                    let d = tsrc().at_text(
                         Code::UnknownSponsor,
                         &needle,
                         occurrence,

@@ -135,11 +135,21 @@ pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Di
         Diagnostic::new(p, Code::OutputWriteFailed, t!("cannot update the output: {e}", "无法更新输出：{e}"))
             .hint(t!("check that the output folder is writable", "检查输出文件夹是否可写"))
     };
-    let old_files: BTreeMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), &*f.bytes)).collect();
+    // Both lists are sorted by path (render sorts them): the old file of a path is found by
+    // walking the old list alongside, not through a map of 12,000 paths per rebuild.
+    let sorted = |files: &[OutputFile]| files.is_sorted_by(|a, b| a.path <= b.path);
+    if !sorted(&old.files) || !sorted(&new.files) {
+        return sync_site(out, &sorted_output(old), &sorted_output(new));
+    }
     let old_copies: BTreeMap<&str, &Path> = old.copies.iter().map(|c| (c.path.as_str(), c.from.as_path())).collect();
     let mut stats = SyncStats::default();
+    let mut olds = old.files.iter().peekable();
     for f in &new.files {
-        if old_files.get(f.path.as_str()).is_some_and(|old| std::ptr::eq(*old, &*f.bytes) || **old == *f.bytes) {
+        while olds.next_if(|o| o.path < f.path).is_some() {}
+        let same = olds
+            .peek()
+            .is_some_and(|o| o.path == f.path && (std::sync::Arc::ptr_eq(&o.bytes, &f.bytes) || o.bytes == f.bytes));
+        if same {
             continue;
         }
         let p = out.join(&f.path);
@@ -197,6 +207,13 @@ pub(super) fn same_file_contents(from: &Path, to: &Path) -> bool {
         (Ok(a), Ok(b)) if a.len() == b.len() => fs::read(from).ok() == fs::read(to).ok(),
         _ => false,
     }
+}
+
+/// `output` with its files sorted by path.
+fn sorted_output(output: &Output) -> Output {
+    let mut sorted = output.clone();
+    sorted.files.sort_by(|a, b| a.path.cmp(&b.path));
+    sorted
 }
 
 /// Writes `path` by writing a temporary file beside it and renaming it over the old one.

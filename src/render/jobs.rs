@@ -57,12 +57,12 @@ pub(super) fn out_file(site_path: &str) -> String {
     format!("{}index.html", site_path.trim_start_matches('/'))
 }
 
-fn template_for(named: Option<&str>, default: &str) -> String {
-    named.unwrap_or(default).to_string()
+fn template_for<'a>(named: Option<&'a str>, default: &'a str) -> &'a str {
+    named.unwrap_or(default)
 }
 
 /// A job's template and output path.
-pub fn target(site: &Site, job: &Job) -> (String, String) {
+pub fn target<'s>(site: &'s Site, job: &Job) -> (&'s str, String) {
     match job {
         Job::Item(n) => {
             let item = &site.items[*n];
@@ -88,12 +88,12 @@ pub fn target(site: &Site, job: &Job) -> (String, String) {
             };
             (template_for(s.template.as_deref(), default), out_file(&page_path(&s.path, *page)))
         }
-        Job::Tags => ("tags.html".into(), "tags/index.html".into()),
-        Job::Tag(n) => ("tag.html".into(), out_file(&Tag::path_of(&site.tags[*n].slug))),
-        Job::Years => ("years.html".into(), "years/index.html".into()),
-        Job::Year(n) => ("year.html".into(), out_file(&Year::path_of(site.years[*n].start_year))),
-        Job::Search => ("search.html".into(), "search/index.html".into()),
-        Job::NotFound => ("404.html".into(), "404.html".into()),
+        Job::Tags => ("tags.html", "tags/index.html".into()),
+        Job::Tag(n) => ("tag.html", out_file(&Tag::path_of(&site.tags[*n].slug))),
+        Job::Years => ("years.html", "years/index.html".into()),
+        Job::Year(n) => ("year.html", out_file(&Year::path_of(site.years[*n].start_year))),
+        Job::Search => ("search.html", "search/index.html".into()),
+        Job::NotFound => ("404.html", "404.html".into()),
     }
 }
 

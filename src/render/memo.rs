@@ -35,10 +35,16 @@ fn hasher() -> super::search::FxHasher {
 /// which they are (`ids` turns an item index into its session-wide id); their contents are
 /// versioned on their own.
 pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
+    shape_hash_with(v, ids, None, h)
+}
+
+/// [`shape_hash`], with sections too by session-wide id (`sections`) when given.
+pub fn shape_hash_with(v: &Value, ids: &[u32], sections: Option<&[u32]>, h: &mut impl Hasher) {
     if let Some(t) = v.downcast_object_ref::<Tracked>() {
-        match t.read {
-            Read::Item(n) => (0u8, ids.get(n as usize)).hash(h),
-            other => (1u8, other).hash(h),
+        match (t.read, sections) {
+            (Read::Item(n), _) => (0u8, ids.get(n as usize)).hash(h),
+            (Read::Section(n) | Read::SectionItems(n), Some(s)) => (7u8, s.get(n as usize)).hash(h),
+            (other, _) => (1u8, other).hash(h),
         }
         return;
     }
@@ -50,7 +56,7 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
         2u8.hash(h);
         for (k, v) in &site.0 {
             k.hash(h);
-            shape_hash(v, ids, h);
+            shape_hash_with(v, ids, sections, h);
         }
         return;
     }
@@ -59,8 +65,8 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
             3u8.hash(h);
             if let Ok(keys) = v.try_iter() {
                 for k in keys {
-                    shape_hash(&k, ids, h);
-                    shape_hash(&v.get_item(&k).unwrap_or_default(), ids, h);
+                    shape_hash_with(&k, ids, sections, h);
+                    shape_hash_with(&v.get_item(&k).unwrap_or_default(), ids, sections, h);
                 }
             }
         }
@@ -68,7 +74,7 @@ pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
             4u8.hash(h);
             if let Ok(items) = v.try_iter() {
                 for i in items {
-                    shape_hash(&i, ids, h);
+                    shape_hash_with(&i, ids, sections, h);
                 }
             }
         }
@@ -185,6 +191,10 @@ pub struct Memo {
     pub search: super::search_memo::SearchMemo,
     /// The feed and the calendar events of the last render.
     pub feeds: Option<Feeds>,
+    /// Macro calls made through `fragment()` (render/fragments.rs), by key.
+    pub fragments: HashMap<u64, super::fragments::Kept>,
+    /// Fragments made or reused by the last render, for tests and timings.
+    pub last_fragments: usize,
     /// Per item (by content path): its stamp and a hash of what other items' views show of it.
     pub faces: HashMap<String, (u64, u64)>,
     /// Each item's view (by session-wide id) with its version and the `around` it was made in.
@@ -268,6 +278,7 @@ impl Versions {
     ) -> Versions {
         if memo.around != around {
             memo.pages.clear();
+            memo.fragments.clear();
             memo.around = around;
         }
         let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
@@ -302,7 +313,7 @@ impl Versions {
     }
 
     /// Reads in session-wide ids.
-    fn stable(&self, reads: &[Read]) -> Arc<[Read]> {
+    pub fn stable(&self, reads: &[Read]) -> Arc<[Read]> {
         reads
             .iter()
             .map(|r| match *r {
@@ -316,7 +327,7 @@ impl Versions {
 
     /// The hash of the versions of `reads` (session-wide ids) with the page's own context; None
     /// when something read is gone.
-    fn seen(&self, own: u64, reads: &[Read]) -> Option<u64> {
+    pub fn seen(&self, own: u64, reads: &[Read]) -> Option<u64> {
         let mut h = hasher();
         (self.around, own).hash(&mut h);
         for r in reads {

@@ -8,6 +8,7 @@ mod atom;
 mod calendar;
 mod extras;
 mod filters;
+mod fragments;
 mod jobs;
 mod jsonld;
 pub mod memo;
@@ -30,6 +31,7 @@ use crate::output::{CopiedFile, Output, OutputFile};
 use crate::t;
 use crate::theme::Theme;
 use extras::{ExtraMemo, extra_files};
+use fragments::Fragments;
 use jobs::{Job, jobs, page_path};
 pub use memo::Memo;
 use memo::Versions;
@@ -87,7 +89,7 @@ fn render_site(
     sink: &Sink<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let mut lap = memo::Lap::new(memo.on);
-    let env = environment(config, theme)?;
+    let mut env = environment(config, theme)?;
     lap.mark("templates compiled");
     let site: &Site = match &model {
         Model::Kept(site) => site,
@@ -144,6 +146,12 @@ fn render_site(
     let versions = memo
         .on
         .then(|| Versions::new(memo, around, ids, &item_versions, &sections, &site_value, memo::now_version(site)));
+    let versions = versions.map(std::sync::Arc::new);
+    let fragments = std::sync::Arc::new(match &versions {
+        Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),
+        None => Fragments::new(site.items.len()),
+    });
+    fragments::register(&mut env, fragments.clone());
     lap.mark("site views and versions");
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
@@ -156,13 +164,13 @@ fn render_site(
         .par_iter()
         .map(|job| {
             let (template, path) = jobs::target(site, job);
-            let own = versions.as_ref().map(|v| jobs::own(site, config, job, &template, &path, &v.item_ids));
+            let own = versions.as_ref().map(|v| jobs::own(site, config, job, template, &path, &v.item_ids));
             let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
                 Some(page) => (page.bytes.clone(), None),
                 None => {
-                    let prepared = match globals.prepare(job, template) {
+                    let prepared = match globals.prepare(job, template.to_string()) {
                         Ok(p) => p,
                         Err(e) => return (Err(e), None),
                     };
@@ -206,8 +214,14 @@ fn render_site(
             Err(e) => failures.push(e),
         }
     }
+    drop(globals);
+    drop(env);
     if memo.on {
         memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| jobs::target(site, job).1);
+        if let Ok(f) = std::sync::Arc::try_unwrap(fragments) {
+            memo.last_fragments = f.made();
+            memo.fragments = f.keep();
+        }
         lap.mark("remember pages");
         memo.last_steps = lap.steps;
     }

@@ -43,6 +43,25 @@ fn note(read: Read) {
     });
 }
 
+/// Notes reads made elsewhere (a fragment's, when its text is reused) as this page's.
+pub fn note_all(reads: &[Read]) {
+    READS.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.extend_from_slice(reads);
+        }
+    });
+}
+
+/// Where the record of this page's reads is now (see [`since`]).
+pub fn mark() -> usize {
+    READS.with(|r| r.borrow().as_ref().map_or(0, Vec::len))
+}
+
+/// The reads noted since [`mark`] returned `mark` (empty when not recording).
+pub fn since(mark: usize) -> Vec<Read> {
+    READS.with(|r| r.borrow().as_ref().and_then(|v| v.get(mark..)).map(<[Read]>::to_vec).unwrap_or_default())
+}
+
 /// Runs `render` (one page) and returns its result with everything it read.
 pub fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Read>) {
     READS.with(|r| *r.borrow_mut() = Some(Vec::new()));

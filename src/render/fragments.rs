@@ -1,0 +1,187 @@
+//! `fragment(macro, args...)`: a macro call whose text is made once and reused.
+//!
+//! List pages show the same rows again and again: an activity's row is on its section's page,
+//! on each of its tags' pages and on its year's page, and a watch rebuild renders a tag page with
+//! 1,200 rows again when one of them changed. A theme that writes
+//! `{{ fragment(m.row, item, true) }}` instead of `{{ m.row(item, true) }}` gets the same text,
+//! made once per build for each distinct call (macro name and parameters, arguments by value,
+//! items and sections by identity) and, in watch mode, kept to the next rebuild while nothing
+//! the call read changed (its reads are recorded like a page's, and noted in the page that uses
+//! it, so pages depend on exactly what they did before).
+//!
+//! The contract, as for Hugo's `partialCached`: the macro's text follows from its arguments
+//! (and what can be reached from them, `site` and the theme's strings). A macro that reads a
+//! page's own variables (`page`, `current_path`, a `set` outside it) must not be called through
+//! `fragment`. The default theme's rows keep to it; the byte-identity tests hold it to that.
+
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use minijinja::value::Rest;
+use minijinja::{Error, ErrorKind, State, Value};
+
+use super::memo::{Read, Versions, shape_hash_with};
+use super::tracked;
+use crate::fxhash::{FxHashMap, FxHasher};
+
+/// A fragment made in this render: its text and what it read (item and section indices of
+/// this build).
+#[derive(Debug)]
+struct Made {
+    text: Arc<str>,
+    reads: Vec<Read>,
+}
+
+/// A fragment as a watch session keeps it between renders: its text, what it read (session-wide
+/// ids) and the hash of those reads' versions when it was made.
+#[derive(Debug, Clone)]
+pub struct Kept {
+    text: Arc<str>,
+    reads: Arc<[Read]>,
+    seen: u64,
+}
+
+/// The fragments of one render, and in watch mode those of the renders before.
+pub struct Fragments {
+    /// Item identity in keys: session-wide ids in watch mode, indices otherwise.
+    ids: Arc<[u32]>,
+    now: Mutex<FxHashMap<u64, Arc<Made>>>,
+    before: FxHashMap<u64, Kept>,
+    versions: Option<Arc<Versions>>,
+    /// Session-wide id -> index in this build, for items and sections (watch mode).
+    items_at: FxHashMap<u32, u32>,
+    sections_at: FxHashMap<u32, u32>,
+}
+
+impl Fragments {
+    /// A one-off build's fragments (`items` items).
+    pub fn new(items: usize) -> Fragments {
+        Fragments {
+            ids: (0..items as u32).collect(),
+            now: Mutex::default(),
+            before: FxHashMap::default(),
+            versions: None,
+            items_at: FxHashMap::default(),
+            sections_at: FxHashMap::default(),
+        }
+    }
+
+    /// A watch rebuild's fragments: `before` are the fragments of the renders before, reused
+    /// when `versions` say nothing they read changed.
+    pub fn watching(versions: Arc<Versions>, before: FxHashMap<u64, Kept>) -> Fragments {
+        let at = |ids: &[u32]| ids.iter().enumerate().map(|(n, &id)| (id, n as u32)).collect();
+        Fragments {
+            ids: versions.item_ids.as_slice().into(),
+            now: Mutex::default(),
+            items_at: at(&versions.item_ids),
+            sections_at: at(&versions.section_ids),
+            before,
+            versions: Some(versions),
+        }
+    }
+
+    /// What a watch session keeps for the next render: this render's fragments and those of
+    /// the renders before it did not use (still checked against versions when used), unless
+    /// they have grown far beyond this render's.
+    pub fn keep(self) -> FxHashMap<u64, Kept> {
+        let Some(versions) = self.versions else { return FxHashMap::default() };
+        let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut kept = if self.before.len() > 4 * (now.len() + 1_000) { FxHashMap::default() } else { self.before };
+        for (key, made) in now {
+            let reads = versions.stable(&made.reads);
+            if let Some(seen) = versions.seen(key, &reads) {
+                kept.insert(key, Kept { text: made.text.clone(), reads, seen });
+            }
+        }
+        kept
+    }
+
+    /// Fragments made in this render, for tests and timings.
+    pub fn made(&self) -> usize {
+        self.now.lock().map(|m| m.len()).unwrap_or_default()
+    }
+
+    /// `fragment(macro, args...)`.
+    pub fn call(&self, state: &mut State, callee: &Value, args: &[Value]) -> Result<Value, Error> {
+        let key = self.key(callee, args)?;
+        let made = self.now.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(made) = made {
+            tracked::note_all(&made.reads);
+            return Ok(Value::from_safe_string(made.text.to_string()));
+        }
+        if let Some(made) = self.still_valid(key) {
+            tracked::note_all(&made.reads);
+            let text = made.text.to_string();
+            if let Ok(mut now) = self.now.lock() {
+                now.insert(key, Arc::new(made));
+            }
+            return Ok(Value::from_safe_string(text));
+        }
+        let mark = tracked::mark();
+        let out = callee.call(state, args)?;
+        let mut reads = tracked::since(mark);
+        reads.sort_unstable();
+        reads.dedup();
+        let text: Arc<str> = match out.as_str() {
+            Some(s) => s.into(),
+            None => out.to_string().into(),
+        };
+        if let Ok(mut now) = self.now.lock() {
+            now.insert(key, Arc::new(Made { text: text.clone(), reads }));
+        }
+        Ok(Value::from_safe_string(text.to_string()))
+    }
+
+    /// A fragment of an earlier render whose reads all have the versions they had, with its
+    /// reads in this build's indices.
+    fn still_valid(&self, key: u64) -> Option<Made> {
+        let kept = self.before.get(&key)?;
+        let versions = self.versions.as_ref()?;
+        if versions.seen(key, &kept.reads)? != kept.seen {
+            return None;
+        }
+        let reads = kept
+            .reads
+            .iter()
+            .map(|r| {
+                Some(match *r {
+                    Read::Item(id) => Read::Item(*self.items_at.get(&id)?),
+                    Read::Section(id) => Read::Section(*self.sections_at.get(&id)?),
+                    Read::SectionItems(id) => Read::SectionItems(*self.sections_at.get(&id)?),
+                    site => site,
+                })
+            })
+            .collect::<Option<Vec<Read>>>()?;
+        Some(Made { text: kept.text.clone(), reads })
+    }
+
+    /// The call's identity: the macro's name and parameters, the arguments' values (items and
+    /// sections by identity).
+    fn key(&self, callee: &Value, args: &[Value]) -> Result<u64, Error> {
+        let name = callee.get_attr("name").ok().filter(|n| n.as_str().is_some()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("fragment() takes a macro first (as in fragment(m.row, item)), got {}", callee.kind()),
+            )
+        })?;
+        let mut h = FxHasher::default();
+        name.as_str().hash(&mut h);
+        if let Ok(params) = callee.get_attr("arguments").and_then(|a| a.try_iter()) {
+            for p in params {
+                p.as_str().hash(&mut h);
+            }
+        }
+        args.len().hash(&mut h);
+        for a in args {
+            shape_hash_with(a, &self.ids, self.versions.as_ref().map(|v| v.section_ids.as_slice()), &mut h);
+        }
+        Ok(h.finish())
+    }
+}
+
+/// Registers `fragment` in `env`.
+pub fn register(env: &mut minijinja::Environment<'_>, fragments: Arc<Fragments>) {
+    env.add_function("fragment", move |state: &mut State, callee: Value, args: Rest<Value>| {
+        fragments.call(state, &callee, &args)
+    });
+}
