@@ -348,6 +348,8 @@ fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
         ("a page's body", "content/about.md", "\n", "\n\n新的一段。\n"),
         ("a section's intro", "content/activities/_index.md", "+++\n", "+++\n活动一览。\n"),
         ("a draft published", "content/activities/draft-plan.md", "draft = true", "draft = false"),
+        // Its URL changes, and so do the links other pages make to it (about.md links to it).
+        ("a slug", "content/partners/bank.md", "tier = \"silver\"", "tier = \"silver\"\nslug = \"xingye\""),
     ];
     for (what, rel, from, to) in edits {
         // Make sure the modification time moves even on coarse clocks.

@@ -74,7 +74,8 @@ fn is_under(dir: &str, roots: &[String]) -> bool {
 }
 
 struct LinkMap<'a> {
-    pages: HashMap<String, String>,
+    /// Site path of every published page, by content path.
+    pages: Arc<HashMap<String, String>>,
     assets: BTreeSet<&'a str>,
     /// Content files that exist but are not published (drafts), for a precise message.
     unpublished: BTreeSet<&'a str>,
@@ -147,6 +148,8 @@ pub struct Memo {
     items: HashMap<String, Remembered>,
     /// Items taken from the memo by the last build, for tests.
     pub last_reused: usize,
+    /// The URLs of the last build's pages, with the hash of what they followed from.
+    pages: Option<(u64, Arc<HashMap<String, String>>)>,
     /// The last stamp given to a built item.
     stamps: u64,
     off: bool,
@@ -162,16 +165,34 @@ impl Memo {
 /// What an item's stage reads besides its own file: every page's URL and every file (links and
 /// `cover`/`logo`/... resolve against them), the sections and the configuration. "Now" (which
 /// moves on every watch rebuild) only sets a round's status, recomputed when a round is reused.
-fn surroundings(links: &LinkMap<'_>, sections: &[Section], config: &Config, opts: &ModelOptions) -> u64 {
+/// `pages_key` stands for every page's URL (see [`pages_key`]).
+fn surroundings(
+    pages_key: u64,
+    links: &LinkMap<'_>,
+    sections: &[Section],
+    config: &Config,
+    opts: &ModelOptions,
+) -> u64 {
     let mut h = crate::fxhash::FxHasher::default();
-    let mut pages: Vec<(&String, &String)> = links.pages.iter().collect();
-    pages.sort_unstable();
-    pages.hash(&mut h);
+    pages_key.hash(&mut h);
     (&links.assets, &links.unpublished, &links.unreadable).hash(&mut h);
     for s in sections {
         (&s.dir, &s.path).hash(&mut h);
     }
     format!("{config:?} {}", opts.drafts).hash(&mut h);
+    h.finish()
+}
+
+/// A hash of everything the URLs of pages follow from: each published file's content path,
+/// section, slug and id, and each section's folder and path.
+fn pages_key(published: &[&Arc<ItemSrc>], sections: &[Section]) -> u64 {
+    let mut h = crate::fxhash::FxHasher::default();
+    for i in published {
+        (&i.content_path, &i.section, &i.common.slug, &i.id).hash(&mut h);
+    }
+    for s in sections {
+        (&s.dir, &s.path).hash(&mut h);
+    }
     h.finish()
 }
 
@@ -196,10 +217,22 @@ pub fn items<'c>(
         let section = section_paths.get(i.section.as_str()).map(String::as_str).unwrap_or("/");
         format!("{section}{}/", i.common.slug.as_deref().unwrap_or(&i.id))
     };
-    let mut pages: HashMap<String, String> = published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
-    for sec in sections.iter() {
-        let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
-        pages.insert(index, sec.path.clone());
+    // In watch mode the map of URLs is kept while what it follows from is the same.
+    let key = if memo.off { 0 } else { pages_key(&published, sections) };
+    let pages = match &memo.pages {
+        Some((k, pages)) if *k == key && !memo.off => Arc::clone(pages),
+        _ => {
+            let mut pages: HashMap<String, String> =
+                published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
+            for sec in sections.iter() {
+                let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
+                pages.insert(index, sec.path.clone());
+            }
+            Arc::new(pages)
+        }
+    };
+    if !memo.off {
+        memo.pages = Some((key, Arc::clone(&pages)));
     }
     let unpublished =
         content.items.iter().map(|i| i.content_path.as_str()).filter(|p| !pages.contains_key(*p)).collect();
@@ -212,7 +245,7 @@ pub fn items<'c>(
     };
     let options = markdown::options();
     let shared: &[Section] = sections;
-    let around = if memo.off { 0 } else { surroundings(&links, shared, config, opts) };
+    let around = if memo.off { 0 } else { surroundings(key, &links, shared, config, opts) };
     let known = |src: &Arc<ItemSrc>, path: &str| {
         let (was, was_path, built) = memo.items.get(&src.content_path)?;
         let mut built = (memo.around == around && Arc::ptr_eq(was, src) && was_path == path).then(|| built.clone())?;

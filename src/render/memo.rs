@@ -90,11 +90,12 @@ pub fn shape_hash_with(v: &Value, ids: &[u32], sections: Option<&[u32]>, h: &mut
 pub fn item_versions(
     site: &Site,
     neighbours: &[(Option<usize>, Option<usize>)],
-    faces: &mut HashMap<String, (u64, u64)>,
+    ids: &[u32],
+    faces: &mut HashMap<u32, (u64, u64)>,
 ) -> Vec<u64> {
     // What a view shows of another item: a neighbour's or contribution's title, link and date,
     // a sponsor's name, link, logo, website, tier and description. Hashed again only for items
-    // built again (a new stamp); by content path.
+    // built again (a new stamp); by session-wide id (`ids`).
     let face = |item: &crate::model::Item| {
         let mut h = hasher();
         (&item.title, &item.path, &item.id, item.date).hash(&mut h);
@@ -106,18 +107,19 @@ pub fn item_versions(
     let known: Vec<Option<u64>> = site
         .items
         .iter()
-        .map(|i| faces.get(&i.content_path).and_then(|&(stamp, f)| (stamp == i.stamp).then_some(f)))
+        .zip(ids)
+        .map(|(i, id)| faces.get(id).and_then(|&(stamp, f)| (stamp == i.stamp).then_some(f)))
         .collect();
     let faces_now: Vec<u64> =
         site.items.par_iter().zip(&known).map(|(item, known)| known.unwrap_or_else(|| face(item))).collect();
-    for ((item, known), &f) in site.items.iter().zip(&known).zip(&faces_now) {
+    for (((item, known), &f), &id) in site.items.iter().zip(&known).zip(&faces_now).zip(ids) {
         if known.is_none() {
-            faces.insert(item.content_path.clone(), (item.stamp, f));
+            faces.insert(id, (item.stamp, f));
         }
     }
     if faces.len() != site.items.len() {
-        let now: std::collections::HashSet<&str> = site.items.iter().map(|i| i.content_path.as_str()).collect();
-        faces.retain(|path, _| now.contains(path.as_str()));
+        let now: std::collections::HashSet<u32> = ids.iter().copied().collect();
+        faces.retain(|id, _| now.contains(id));
     }
     let shown = |m: usize, h: &mut super::search::FxHasher| faces_now[m].hash(h);
     site.items
@@ -195,8 +197,8 @@ pub struct Memo {
     pub fragments: HashMap<u64, super::fragments::Kept>,
     /// Fragments made or reused by the last render, for tests and timings.
     pub last_fragments: usize,
-    /// Per item (by content path): its stamp and a hash of what other items' views show of it.
-    pub faces: HashMap<String, (u64, u64)>,
+    /// Per item (by session-wide id): its stamp and a hash of what other items' views show of it.
+    pub faces: HashMap<u32, (u64, u64)>,
     /// Each item's view (by session-wide id) with its version and the `around` it was made in.
     views: HashMap<u32, (u64, Value)>,
     views_around: u64,
@@ -239,12 +241,16 @@ impl Memo {
 
     /// Session-wide ids of the items and sections of `site` (new ones get the next free id).
     pub fn ids(&mut self, site: &Site) -> (Vec<u32>, Vec<u32>) {
-        let mut id_of = |key: String| {
+        let mut id_of = |key: &str| {
+            if let Some(&id) = self.ids.get(key) {
+                return id;
+            }
             let next = self.ids.len() as u32;
-            *self.ids.entry(key).or_insert(next)
+            self.ids.insert(key.to_string(), next);
+            next
         };
-        let items = site.items.iter().map(|i| id_of(i.content_path.clone())).collect();
-        let sections = site.sections.iter().map(|s| id_of(format!("{}/_index.md", s.dir))).collect();
+        let items = site.items.iter().map(|i| id_of(&i.content_path)).collect();
+        let sections = site.sections.iter().map(|s| id_of(&format!("{}/_index.md", s.dir))).collect();
         (items, sections)
     }
 }

@@ -103,7 +103,10 @@ fn render_site(
     let neighbours = views::neighbours(site);
     let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
     let (item_versions, ids) = match memo.on {
-        true => (memo::item_versions(site, &neighbours, &mut memo.faces), memo.ids(site)),
+        true => {
+            let ids = memo.ids(site);
+            (memo::item_versions(site, &neighbours, &ids.0, &mut memo.faces), ids)
+        }
         false => Default::default(),
     };
     let extra_memo = memo.on.then(|| ExtraMemo {
