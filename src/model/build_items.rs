@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use super::memo::{Memo, pages_key};
 use super::{
     Academic, Activity, Item, ItemData, ItemOwn, ModelOptions, Partner, Round, Section, Semester, Stage, Status,
 };
@@ -136,32 +137,6 @@ fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, Strin
     if links.assets.contains(target.as_str()) { Ok(links.file_url(&target)) } else { Err(target) }
 }
 
-/// An item's file as loaded, its site path and what it became.
-type Remembered = (Arc<ItemSrc>, String, Result<Arc<ItemOwn>, Diagnostics>);
-
-/// Items built by earlier builds of a watch session (see [`super::build_memo`]).
-#[derive(Debug, Default)]
-pub struct Memo {
-    /// A hash of everything an item's stage reads besides its own file.
-    around: u64,
-    /// Per content path: the file as loaded, the item's site path and what it became.
-    items: HashMap<String, Remembered>,
-    /// Items taken from the memo by the last build, for tests.
-    pub last_reused: usize,
-    /// The URLs of the last build's pages, with the hash of what they followed from.
-    pages: Option<(u64, Arc<HashMap<String, String>>)>,
-    /// The last stamp given to a built item.
-    stamps: u64,
-    off: bool,
-}
-
-impl Memo {
-    /// A memo that stays empty, for builds that happen once.
-    pub fn off() -> Memo {
-        Memo { off: true, ..Memo::default() }
-    }
-}
-
 /// What an item's stage reads besides its own file: every page's URL and every file (links and
 /// `cover`/`logo`/... resolve against them), the sections and the configuration. "Now" (which
 /// moves on every watch rebuild) only sets a round's status, recomputed when a round is reused.
@@ -180,19 +155,6 @@ fn surroundings(
         (&s.dir, &s.path).hash(&mut h);
     }
     format!("{config:?} {}", opts.drafts).hash(&mut h);
-    h.finish()
-}
-
-/// A hash of everything the URLs of pages follow from: each published file's content path,
-/// section, slug and id, and each section's folder and path.
-fn pages_key(published: &[&Arc<ItemSrc>], sections: &[Section]) -> u64 {
-    let mut h = crate::fxhash::FxHasher::default();
-    for i in published {
-        (&i.content_path, &i.section, &i.common.slug, &i.id).hash(&mut h);
-    }
-    for s in sections {
-        (&s.dir, &s.path).hash(&mut h);
-    }
     h.finish()
 }
 

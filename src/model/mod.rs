@@ -7,6 +7,7 @@
 
 mod build_items;
 mod derive;
+mod memo;
 mod types;
 
 use jiff::ZonedDateTime;
@@ -27,7 +28,7 @@ pub struct ModelOptions {
     pub now: ZonedDateTime,
 }
 
-pub use build_items::Memo;
+pub use memo::Memo;
 
 /// Builds the site model from loaded content. All cross-file problems are reported together.
 pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<Site, Diagnostics> {
