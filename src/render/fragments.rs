@@ -30,6 +30,8 @@ use crate::fxhash::{FxHashMap, FxHasher};
 struct Made {
     text: Arc<str>,
     reads: Vec<Read>,
+    /// Taken from the renders before (and still there): nothing to keep again.
+    kept: bool,
 }
 
 /// A fragment as a watch session keeps it between renders: its text, what it read (session-wide
@@ -86,8 +88,11 @@ impl Fragments {
     pub fn keep(self) -> FxHashMap<u64, Kept> {
         let Some(versions) = self.versions else { return FxHashMap::default() };
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut kept = if self.before.len() > 4 * (now.len() + 1_000) { FxHashMap::default() } else { self.before };
-        for (key, made) in now {
+        let mut kept = self.before;
+        if kept.len() > 4 * (now.len() + 1_000) {
+            kept.retain(|key, _| now.get(key).is_some_and(|m| m.kept));
+        }
+        for (key, made) in now.into_iter().filter(|(_, m)| !m.kept) {
             let reads = versions.stable(&made.reads);
             if let Some(seen) = versions.seen(key, &reads) {
                 kept.insert(key, Kept { text: made.text.clone(), reads, seen });
@@ -127,7 +132,7 @@ impl Fragments {
             None => out.to_string().into(),
         };
         if let Ok(mut now) = self.now.lock() {
-            now.insert(key, Arc::new(Made { text: text.clone(), reads }));
+            now.insert(key, Arc::new(Made { text: text.clone(), reads, kept: false }));
         }
         Ok(Value::from_safe_string(text.to_string()))
     }
@@ -152,7 +157,7 @@ impl Fragments {
                 })
             })
             .collect::<Option<Vec<Read>>>()?;
-        Some(Made { text: kept.text.clone(), reads })
+        Some(Made { text: kept.text.clone(), reads, kept: true })
     }
 
     /// The call's identity: the macro's name and parameters, the arguments' values (items and
