@@ -31,6 +31,29 @@ fn sitemap_entry(site: &Site, job: &Job) -> Option<sitemap::Entry> {
     })
 }
 
+/// A hash of what the sitemap follows from: every page's path and date, and `around` (the
+/// configuration, which holds the base URL).
+fn sitemap_key(around: u64, site: &Site, jobs: &[Job]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fxhash::FxHasher::default();
+    around.hash(&mut h);
+    for job in jobs {
+        match job {
+            Job::Item(n) => {
+                let i = &site.items[*n];
+                (0u8, &i.path, i.updated, i.date).hash(&mut h);
+            }
+            Job::Section { section, page, .. } => (1u8, &site.sections[*section].path, page).hash(&mut h),
+            Job::Tag(n) => (2u8, &site.tags[*n].slug).hash(&mut h),
+            Job::Year(n) => (3u8, site.years[*n].start_year).hash(&mut h),
+            Job::Tags => 4u8.hash(&mut h),
+            Job::Years => 5u8.hash(&mut h),
+            Job::Search | Job::NotFound => 6u8.hash(&mut h),
+        }
+    }
+    h.finish()
+}
+
 /// The extra files' part of a watch session's memo: the key of what changes everything, the
 /// items' session-wide ids and versions, the search index of the last build and its feed and
 /// calendar.
@@ -80,9 +103,38 @@ pub(super) fn extra_files(
         }
         None => site.items.par_iter().map(|i| calendar::item_events(i, config).into()).collect(),
     };
-    if let (Some(m), Some(key)) = (memo.as_mut(), key) {
-        let events = (0..site.items.len()).map(|n| ((m.ids[n], m.versions[n]), events[n].clone())).collect();
-        *m.feeds = Some(memo::Feeds { key, around: m.around, atom: atom.clone(), events });
+    let sitemap_key = memo.as_ref().map(|m| sitemap_key(m.around, site, jobs));
+    let sitemap: std::sync::Arc<[u8]> = match (&memo, sitemap_key) {
+        (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.sitemap.0 == key) => {
+            m.feeds.as_ref().map(|f| f.sitemap.1.clone()).unwrap_or_default()
+        }
+        _ => {
+            let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
+            sitemap::render(&entries, config).into_bytes().into()
+        }
+    };
+    if let (Some(m), Some(key), Some(sitemap_key)) = (memo.as_mut(), key, sitemap_key) {
+        let feeds = m.feeds.get_or_insert_with(|| memo::Feeds {
+            key,
+            around: m.around,
+            atom: atom.clone(),
+            events: Default::default(),
+            sitemap: (sitemap_key, sitemap.clone()),
+        });
+        if feeds.around != m.around {
+            feeds.events.clear();
+        }
+        (feeds.key, feeds.around, feeds.atom, feeds.sitemap) =
+            (key, m.around, atom.clone(), (sitemap_key, sitemap.clone()));
+        for ((&id, &version), e) in m.ids.iter().zip(m.versions).zip(&events) {
+            feeds.events.entry((id, version)).or_insert_with(|| e.clone());
+        }
+        // Events of earlier versions are dropped now and then, not on every rebuild.
+        if feeds.events.len() > site.items.len() + site.items.len() / 8 + 16 {
+            let now: std::collections::HashSet<(u32, u64)> =
+                (0..site.items.len()).map(|n| (m.ids[n], m.versions[n])).collect();
+            feeds.events.retain(|id, _| now.contains(id));
+        }
     }
     emit("atom.xml".into(), atom)?;
     emit("calendar.ics".into(), calendar::site_calendar(site, config, &events).into_bytes().into())?;
@@ -93,8 +145,7 @@ pub(super) fn extra_files(
             emit(path, calendar::round_calendar(item, config, events).into_bytes().into())?;
         }
     }
-    let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
-    emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())?;
+    emit("sitemap.xml".into(), sitemap)?;
     match memo {
         Some(m) => {
             let order = search::order(site);

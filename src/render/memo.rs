@@ -165,6 +165,8 @@ pub struct Feeds {
     pub around: u64,
     pub atom: Arc<[u8]>,
     pub events: HashMap<(u32, u64), Arc<str>>,
+    /// `sitemap.xml` with the hash of what it follows from (see `extras::sitemap_key`).
+    pub sitemap: (u64, Arc<[u8]>),
 }
 
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
