@@ -41,8 +41,6 @@ fn kind(data: &ItemData) -> &'static str {
 /// `fnv1a(token) % PARTS`, so with `shards` a power of two each shard is a union of partitions
 /// (or, past `PARTS` shards, a part of one).
 const PARTS: usize = 64;
-/// Files serialized at once before they are handed on, so the index's bytes are never all held.
-const GROUP: usize = 16;
 
 /// The index files of `site`, each handed to `emit` as soon as it is serialized (the index of a
 /// large site is tens of megabytes).
@@ -113,15 +111,17 @@ pub fn index(
     emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta).into() })
 }
 
-/// Makes files `0..n` with `make`, [`GROUP`] at a time in parallel, and hands them to `emit` in
-/// order.
+/// Makes files `0..n` with `make`, two per thread at a time in parallel, and hands them to
+/// `emit` in order: never all of the index's bytes at once (16 at a time cost 6 MB more peak
+/// RSS at 10,000 pages).
 fn emit_all(
     n: usize,
     make: &(dyn Fn(usize) -> Vec<u8> + Sync),
     emit: &mut dyn FnMut(usize, std::sync::Arc<[u8]>) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    for start in (0..n).step_by(GROUP) {
-        let made: Vec<Vec<u8>> = (start..n.min(start + GROUP)).into_par_iter().map(make).collect();
+    let group = 2 * rayon::current_num_threads();
+    for start in (0..n).step_by(group) {
+        let made: Vec<Vec<u8>> = (start..n.min(start + group)).into_par_iter().map(make).collect();
         for (i, bytes) in (start..).zip(made) {
             emit(i, bytes.into())?;
         }
