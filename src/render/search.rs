@@ -89,8 +89,7 @@ pub fn index(
     let shards = shard_count(estimate);
     let shard_bytes = |s: usize| {
         let mut shard: BTreeMap<&str, &Vec<u32>> = BTreeMap::new();
-        let parts = (s % PARTS..PARTS).step_by(shards.max(1));
-        for (t, d) in parts.flat_map(|p| &merged[p]) {
+        for (t, d) in shard_parts(s, shards).flat_map(|p| &merged[p]) {
             if shards <= PARTS || (fnv1a(t) as usize) % shards == s {
                 shard.insert(t.as_str(), d);
             }
@@ -109,6 +108,13 @@ pub fn index(
     let chunks = chunks.len().max(1);
     let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
     emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta).into() })
+}
+
+/// The partitions holding the tokens of shard `s` of `shards` (a power of two): those whose
+/// number is `s` modulo `shards`, or past `PARTS` shards the one partition `s % PARTS` (whose
+/// tokens then belong to several shards).
+fn shard_parts(s: usize, shards: usize) -> impl Iterator<Item = usize> {
+    (s % PARTS..PARTS).step_by(shards.max(1))
 }
 
 /// Makes files `0..n` with `make`, two per thread at a time in parallel, and hands them to
@@ -352,6 +358,21 @@ pub fn to_bytes<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_token_is_in_its_shard_and_only_there() {
+        let tokens: Vec<String> = (0..2000).map(|n| format!("t{n}")).collect();
+        for shards in [1, 2, 8, 64, 128, 512] {
+            for t in &tokens {
+                let h = fnv1a(t) as usize;
+                let part = h % PARTS;
+                let holders: Vec<usize> = (0..shards)
+                    .filter(|&s| shard_parts(s, shards).any(|p| p == part) && (shards <= PARTS || h % shards == s))
+                    .collect();
+                assert_eq!(holders, [h % shards], "{t} with {shards} shards");
+            }
+        }
+    }
 
     #[test]
     fn packed_tokens_unpack_to_themselves() {
