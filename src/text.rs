@@ -265,8 +265,13 @@ pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
 
 /// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.
 pub fn fnv1a(s: &str) -> u32 {
+    fnv1a_bytes(s.as_bytes())
+}
+
+/// [`fnv1a`] of any bytes.
+pub fn fnv1a_bytes(bytes: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for b in s.bytes() {
+    for &b in bytes {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }

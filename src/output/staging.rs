@@ -31,6 +31,9 @@ pub struct Staging {
     reused: Option<Mutex<HashSet<String>>>,
     /// The entries the recycled folder held, listed while the build renders.
     listing: Option<std::thread::JoinHandle<Vec<(String, bool)>>>,
+    /// In a new (empty) folder: the folders made so far (relative, with `/`), so a file in a
+    /// new folder costs a `mkdir` and its write, not a failed open first.
+    made: Mutex<HashSet<String>>,
     committed: bool,
 }
 
@@ -61,7 +64,8 @@ impl Staging {
             fs::create_dir(&tmp).map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e))?;
             (None, None)
         };
-        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, committed: false })
+        let made = Mutex::new(HashSet::new());
+        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, made, committed: false })
     }
 
     /// Records `path` as produced; true when the staging folder already holds `same` there.
@@ -80,8 +84,20 @@ impl Staging {
     }
 
     /// Writes `target` with `write`; in a recycled folder, clears a file or folder of an older
-    /// output that stands in the way first.
-    fn put(&self, target: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
+    /// output that stands in the way first. In a new folder, `path`'s folder is made first
+    /// when this staging has not made it yet (nothing else writes there).
+    fn put(&self, path: &str, target: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
+        if self.reused.is_none()
+            && let Some((dir, _)) = path.rsplit_once('/')
+        {
+            let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
+            if !known {
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
+            }
+        }
         match with_parent(target, &write) {
             Err(_) if self.reused.is_some() => {
                 clear_way(&self.tmp, target);
@@ -100,7 +116,7 @@ impl Staging {
         if self.already_there(path, &p, same) {
             return Ok(());
         }
-        self.put(&p, |p| fs::write(p, bytes))
+        self.put(path, &p, |p| fs::write(p, bytes))
             .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &p, e))
     }
 
@@ -111,7 +127,7 @@ impl Staging {
             if self.already_there(&c.path, &p, || same_file_contents(&c.from, &p)) {
                 return Ok(());
             }
-            self.put(&p, |p| fs::copy(&c.from, p).map(|_| ()))
+            self.put(&c.path, &p, |p| fs::copy(&c.from, p).map(|_| ()))
                 .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &c.from, e))
         })
     }

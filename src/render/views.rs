@@ -388,8 +388,7 @@ fn item_view<'a>(
         semester: item.academic.map(|a| a.semester),
         newer: link(site, config, newer),
         older: link(site, config, older),
-        json_ld: super::jsonld::item(site, item, config)
-            .map(|v| Value::from_safe_string(super::jsonld::script_text(&v))),
+        json_ld: super::jsonld::item_script(site, item, config).map(Value::from_safe_string),
     };
     (view, data)
 }
