@@ -147,12 +147,9 @@ pub(super) fn extra_files(
     }
     emit("sitemap.xml".into(), sitemap)?;
     match memo {
-        Some(m) => {
-            let order = search::order(site);
-            search_memo::index(site, config, m.around, &order, m.ids, m.versions, m.search, &mut |f| {
-                emit(f.path, f.bytes)
-            })?
-        }
+        Some(m) => search_memo::index(site, config, m.around, &site.order, m.ids, m.versions, m.search, &mut |f| {
+            emit(f.path, f.bytes)
+        })?,
         None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
     }
     Ok(n)

@@ -54,7 +54,7 @@ pub fn index(
     config: &Config,
     emit: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let items = order(site);
+    let items = &site.order;
     // Holding one token list per document costs far more memory than a map per block.
     let blocks: Vec<(Vec<Doc<'_>>, Vec<Part>)> = items
         .par_chunks(256)
@@ -153,11 +153,6 @@ fn merge_part(blocks: Vec<Part>) -> Vec<(String, Vec<u32>)> {
 /// How many token shards an index of about `estimate` bytes is split into.
 pub fn shard_count(estimate: usize) -> usize {
     estimate.div_ceil(SHARD_BYTES).max(1).next_power_of_two()
-}
-
-/// The documents' order: the order of lists (newest first).
-pub fn order(site: &Site) -> Vec<usize> {
-    site.order.clone()
 }
 
 /// One item's search document; the text to index for it is handed to `index` piece by piece
