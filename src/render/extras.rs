@@ -147,9 +147,9 @@ pub(super) fn extra_files(
     }
     emit("sitemap.xml".into(), sitemap)?;
     match memo {
-        Some(m) => search_memo::index(site, config, m.around, &site.order, m.ids, m.versions, m.search, &mut |f| {
-            emit(f.path, f.bytes)
-        })?,
+        Some(m) => {
+            search_memo::index(site, config, m.around, m.ids, m.versions, m.search, &mut |f| emit(f.path, f.bytes))?
+        }
         None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
     }
     Ok(n)

@@ -62,19 +62,18 @@ fn size_of(token: &str) -> usize {
 }
 
 /// Brings `memo` up to date with `site` and hands every index file to `emit` (unchanged files
-/// with the bytes of the last build). `order` is the document order (item indices), `ids` and
-/// `versions` the items' session-wide ids and versions.
-#[allow(clippy::too_many_arguments)]
+/// with the bytes of the last build). Documents follow the list order (`site.order`); `ids` and
+/// `versions` are the items' session-wide ids and versions.
 pub fn index(
     site: &Site,
     config: &Config,
     around: u64,
-    order: &[usize],
     ids: &[u32],
     versions: &[u64],
     memo: &mut SearchMemo,
     emit: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
+    let order = &site.order;
     let now: Vec<(u32, u64)> = order.iter().map(|&n| (ids[n], versions[n])).collect();
     let same_docs = memo.around == around
         && memo.order.len() == now.len()
