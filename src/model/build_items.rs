@@ -1,14 +1,11 @@
 //! Sections and items of the model: URLs, rendered Markdown, summaries, dates.
 
-use std::collections::BTreeSet;
-
-use crate::fxhash::FxHashMap as HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::memo::{Memo, pages_key};
+use super::links::{LinkMap, file_url, links, path_of, published, section_paths};
+use super::memo::Memo;
 use super::{
     Academic, Activity, Item, ItemData, ItemOwn, ModelOptions, Partner, Round, Section, Semester, Stage, Status,
 };
@@ -17,7 +14,7 @@ use crate::config::Config;
 use crate::content::fields::ItemFm;
 use crate::content::{Content, ItemSrc};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::markdown::{self, Links};
+use crate::markdown;
 use crate::t;
 use crate::text;
 use crate::toml_errors::TomlSource;
@@ -70,92 +67,8 @@ pub fn sections(content: &Content, config: &Config, drafts: bool) -> (Vec<Sectio
     (sections, draft_dirs)
 }
 
-fn is_under(dir: &str, roots: &[String]) -> bool {
+pub(super) fn is_under(dir: &str, roots: &[String]) -> bool {
     roots.iter().any(|d| dir == d || dir.starts_with(&format!("{d}/")))
-}
-
-struct LinkMap<'a> {
-    /// Site path of every published page, by content path.
-    pages: Arc<HashMap<String, String>>,
-    assets: BTreeSet<&'a str>,
-    /// Content files that exist but are not published (drafts), for a precise message.
-    unpublished: BTreeSet<&'a str>,
-    /// Content files that exist but could not be read: their own error says why; a link to one
-    /// is not reported again.
-    unreadable: BTreeSet<&'a str>,
-    config: &'a Config,
-}
-
-impl LinkMap<'_> {
-    /// The error for a link whose target is not a published page (none when the target is a
-    /// file that could not be read, which has its own error).
-    fn bad_link(&self, source: &std::path::Path, b: &markdown::BadLink) -> Option<Diagnostic> {
-        if self.unreadable.contains(b.target.as_str()) {
-            return None;
-        }
-        Some(if self.unpublished.contains(b.target.as_str()) {
-            Diagnostic::new(source, Code::LinkToDraft, t!("link to a draft: {}", "链接到草稿：{}", b.url)).hint(t!(
-                "content/{} is a draft; publish it (remove draft = true) or build with --drafts",
-                "content/{} 是草稿；发布它（删除 draft = true），或用 --drafts 构建",
-                b.target
-            ))
-        } else {
-            Diagnostic::new(
-                source,
-                Code::LinkToMissingFile,
-                t!("link to a file that does not exist: {}", "链接到不存在的文件：{}", b.url),
-            )
-            .hint(t!(
-                "content/{} is not a page of this site; fix the path or create the file",
-                "content/{} 不是本站的页面；请改正路径或新建这个文件",
-                b.target
-            ))
-        })
-    }
-}
-
-impl Links for LinkMap<'_> {
-    fn page_url(&self, content_path: &str) -> Option<String> {
-        self.pages.get(content_path).map(|p| self.config.url(p))
-    }
-    fn file_url(&self, content_path: &str) -> String {
-        self.config.url(&format!("/{content_path}"))
-    }
-}
-
-/// Resolves a file named in front matter (`cover`, `logo`, ...) to its URL: `/x` is relative to
-/// `content/`, anything else to the item's directory. `Err` when the file does not exist.
-fn file_url(value: &str, dir: &str, links: &LinkMap<'_>) -> Result<String, String> {
-    if value.contains("://") {
-        return Ok(value.to_string());
-    }
-    let target = match value.strip_prefix('/') {
-        Some(abs) => markdown::join("", abs),
-        None => markdown::join(dir, value),
-    }
-    .ok_or_else(|| value.to_string())?;
-    if links.assets.contains(target.as_str()) { Ok(links.file_url(&target)) } else { Err(target) }
-}
-
-/// What an item's stage reads besides its own file: every page's URL and every file (links and
-/// `cover`/`logo`/... resolve against them), the sections and the configuration. "Now" (which
-/// moves on every watch rebuild) only sets a round's status, recomputed when a round is reused.
-/// `pages_key` stands for every page's URL (see [`pages_key`]).
-fn surroundings(
-    pages_key: u64,
-    links: &LinkMap<'_>,
-    sections: &[Section],
-    config: &Config,
-    opts: &ModelOptions,
-) -> u64 {
-    let mut h = crate::fxhash::FxHasher::default();
-    pages_key.hash(&mut h);
-    (&links.assets, &links.unpublished, &links.unreadable).hash(&mut h);
-    for s in sections {
-        (&s.dir, &s.path).hash(&mut h);
-    }
-    format!("{config:?} {}", opts.drafts).hash(&mut h);
-    h.finish()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -168,66 +81,25 @@ pub fn items<'c>(
     opts: &ModelOptions,
     memo: &mut Memo,
     errors: &mut Diagnostics,
-) -> (Vec<Item>, Vec<&'c ItemSrc>) {
-    let published: Vec<&Arc<ItemSrc>> = content
-        .items
-        .iter()
-        .filter(|i| opts.drafts || (!i.common.draft && !is_under(&i.section, draft_dirs)))
-        .collect();
-    let section_paths: HashMap<&str, String> = sections.iter().map(|s| (s.dir.as_str(), s.path.clone())).collect();
-    let path_of = |i: &ItemSrc| {
-        let section = section_paths.get(i.section.as_str()).map(String::as_str).unwrap_or("/");
-        format!("{section}{}/", i.common.slug.as_deref().unwrap_or(&i.id))
-    };
-    // In watch mode the map of URLs is kept while what it follows from is the same.
-    let key = if memo.off { 0 } else { pages_key(&published, sections) };
-    let pages = match &memo.pages {
-        Some((k, pages)) if *k == key && !memo.off => Arc::clone(pages),
-        _ => {
-            let mut pages: HashMap<String, String> =
-                published.iter().map(|i| (i.content_path.clone(), path_of(i))).collect();
-            for sec in sections.iter() {
-                let index = if sec.dir.is_empty() { "_index.md".to_string() } else { format!("{}/_index.md", sec.dir) };
-                pages.insert(index, sec.path.clone());
-            }
-            Arc::new(pages)
-        }
-    };
-    if !memo.off {
-        memo.pages = Some((key, Arc::clone(&pages)));
-    }
-    let unpublished =
-        content.items.iter().map(|i| i.content_path.as_str()).filter(|p| !pages.contains_key(*p)).collect();
-    let links = LinkMap {
-        pages,
-        assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(),
-        unpublished,
-        unreadable: content.unreadable.iter().map(|u| u.content_path.as_str()).collect(),
-        config,
-    };
+) -> (Vec<Item>, Vec<&'c Arc<ItemSrc>>) {
+    let published = published(content, draft_dirs, opts);
+    let paths = section_paths(sections);
+    let (links, around) = links(content, sections, &published, config, opts, memo);
     let options = markdown::options();
     let shared: &[Section] = sections;
-    let around = if memo.off { 0 } else { surroundings(key, &links, shared, config, opts) };
     let known = |src: &Arc<ItemSrc>, path: &str| {
         let (was, was_path, built) = memo.items.get(&src.content_path)?;
         let mut built = (memo.around == around && Arc::ptr_eq(was, src) && was_path == path).then(|| built.clone())?;
         // A round's status is the one fact that depends on "now".
-        if let Ok(own) = &mut built
-            && let ItemData::Round(r) = &own.data
-        {
-            let status = status_at(opens_now(opts), r.opens_at, r.closes_at);
-            if status != r.status
-                && let ItemData::Round(r) = &mut Arc::make_mut(own).data
-            {
-                r.status = status;
-            }
+        if let Ok(own) = &mut built {
+            refresh_status(own, opts);
         }
         Some(built)
     };
     let results: Vec<(Result<Arc<ItemOwn>, Diagnostics>, bool)> = published
         .par_iter()
         .map(|src| {
-            let path = path_of(src);
+            let path = path_of(&paths, src);
             match known(src, &path) {
                 Some(built) => (built, true),
                 None => (item(src, shared, &links, &options, config, opts, path).map(Arc::new), false),
@@ -239,21 +111,13 @@ pub fn items<'c>(
     memo.last_reused = 0;
     for ((mut r, reused), src) in results.into_iter().zip(&published) {
         memo.last_reused += usize::from(reused);
-        if let (Ok(item), false, false) = (&mut r, reused, memo.off) {
-            memo.stamps += 1;
-            // Just built: the only reference.
-            if let Some(item) = Arc::get_mut(item) {
-                item.stamp = memo.stamps;
-            }
-        }
-        // A reused item's entry stays in the memo as it is.
-        if !memo.off && !reused {
-            memo.items.insert(src.content_path.clone(), (Arc::clone(src), path_of(src), r.clone()));
+        if !reused {
+            remember(memo, src, path_of(&paths, src), &mut r);
         }
         match r {
             Ok(i) => {
                 items.push(Item::new(i));
-                srcs.push(&***src);
+                srcs.push(*src);
             }
             Err(e) => errors.extend(e),
         }
@@ -263,9 +127,53 @@ pub fn items<'c>(
         memo.items.retain(|path, _| now.contains(path.as_str()));
     }
     memo.around = around;
+    section_html(content, sections, &links, &options, errors);
+    (items, srcs)
+}
+
+/// Gives an item just built its stamp and keeps it in `memo` (watch mode) with its file and path.
+pub(super) fn remember(
+    memo: &mut Memo,
+    src: &Arc<ItemSrc>,
+    path: String,
+    built: &mut Result<Arc<ItemOwn>, Diagnostics>,
+) {
+    if memo.off {
+        return;
+    }
+    memo.stamps += 1;
+    // Just built: the only reference.
+    if let Ok(item) = built
+        && let Some(item) = Arc::get_mut(item)
+    {
+        item.stamp = memo.stamps;
+    }
+    memo.items.insert(src.content_path.clone(), (Arc::clone(src), path, built.clone()));
+}
+
+/// Sets a round's status at the build's "now" (the one fact of an item that depends on it).
+pub(super) fn refresh_status(own: &mut Arc<ItemOwn>, opts: &ModelOptions) {
+    if let ItemData::Round(r) = &own.data {
+        let status = status_at(opens_now(opts), r.opens_at, r.closes_at);
+        if status != r.status
+            && let ItemData::Round(r) = &mut Arc::make_mut(own).data
+        {
+            r.status = status;
+        }
+    }
+}
+
+/// Renders each section's Markdown (`_index.md`), reporting its broken links.
+pub(super) fn section_html(
+    content: &Content,
+    sections: &mut [Section],
+    links: &LinkMap<'_>,
+    options: &comrak::Options<'_>,
+    errors: &mut Diagnostics,
+) {
     for sec in sections.iter_mut() {
         let Some(src) = content.sections.iter().find(|s| s.dir == sec.dir) else { continue };
-        let (rendered, bad) = markdown::render(&src.body, &src.dir, &links, &options);
+        let (rendered, bad) = markdown::render(&src.body, &src.dir, links, options);
         sec.html = rendered.html;
         if let Some(source) = &src.source {
             for b in bad {
@@ -275,7 +183,6 @@ pub fn items<'c>(
             }
         }
     }
-    (items, srcs)
 }
 
 fn bad_file(src: &TomlSource<'_>, field: &str, value: &str, target: &str) -> Diagnostic {
@@ -294,7 +201,7 @@ fn bad_file(src: &TomlSource<'_>, field: &str, value: &str, target: &str) -> Dia
     ))
 }
 
-fn item(
+pub(super) fn item(
     src: &ItemSrc,
     sections: &[Section],
     links: &LinkMap<'_>,

@@ -2,6 +2,7 @@
 //! their figures.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::fxhash::FxHashMap as HashMap;
 
@@ -16,7 +17,7 @@ use crate::toml_errors::TomlSource;
 
 /// Resolves every activity's sponsors to partners, and gives each partner its contributions.
 /// `srcs` are the items' files, in the same order as `items`.
-pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors: &mut Diagnostics) {
+pub fn sponsors(content: &Content, srcs: &[&Arc<ItemSrc>], items: &mut [Item], errors: &mut Diagnostics) {
     let partners: HashMap<&str, usize> = items
         .iter()
         .enumerate()
@@ -109,13 +110,18 @@ pub fn sponsors(content: &Content, srcs: &[&ItemSrc], items: &mut [Item], errors
     // partner's short list sorted on its own (a sort of all contributions at once compared
     // titles log(all) times each).
     let mut lists: Vec<Vec<Sponsorship>> = items.iter_mut().map(|p| std::mem::take(&mut p.sponsored)).collect();
-    let key = |n: usize| (items[n].date, items[n].title.as_str());
     for list in lists.iter_mut().filter(|l| l.len() > 1) {
-        list.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
+        sort_contributions(list, items);
     }
     for (p, list) in items.iter_mut().zip(lists) {
         p.sponsored = list;
     }
+}
+
+/// Sorts a partner's contributions: newest activity first, then by title, then in file order.
+pub fn sort_contributions(list: &mut [Sponsorship], items: &[Item]) {
+    let key = |n: usize| (items[n].date, items[n].title.as_str());
+    list.sort_by(|a, b| key(b.activity).cmp(&key(a.activity)).then(a.activity.cmp(&b.activity)));
 }
 
 /// Every item's index in the order of lists. Sorted once: every list (sections, tags, years,

@@ -21,10 +21,14 @@ pub struct Memo {
     pub(super) items: HashMap<String, Remembered>,
     /// Items taken from the memo by the last build, for tests.
     pub last_reused: usize,
+    /// Whether the last build patched the site before it (see `model/patch.rs`), for tests.
+    pub last_patched: bool,
     /// The URLs of the last build's pages, with the hash of what they followed from.
     pub(super) pages: Option<(u64, Arc<HashMap<String, String>>)>,
     /// The last stamp given to a built item.
     pub(super) stamps: u64,
+    /// The last site built in full or patched, for [`super::patch`].
+    pub(super) last: Option<super::patch::Last>,
     pub(super) off: bool,
 }
 

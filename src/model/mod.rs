@@ -7,7 +7,9 @@
 
 mod build_items;
 mod derive;
+mod links;
 mod memo;
+mod patch;
 mod types;
 
 use jiff::ZonedDateTime;
@@ -38,8 +40,9 @@ pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<S
 /// [`build`], reusing from `memo` each item whose file and surroundings (URLs of all pages, files,
 /// sections, configuration, "now") are unchanged since the last build, and refreshing `memo`.
 /// The items a build reuses are exactly what it would have computed: the memo's key holds every
-/// input of an item's own stage (its Markdown, dates, files), and the facts that need other items
-/// (sponsors, lists, tags, years) are derived afresh on every build.
+/// input of an item's own stage (its Markdown, dates, files). The facts that need other items
+/// (sponsors, lists, tags, years) are derived afresh, unless the edit moved nothing: then the
+/// last site is patched with the edited items (`patch.rs`).
 pub fn build_memo(
     content: Content,
     config: &Config,
@@ -48,26 +51,44 @@ pub fn build_memo(
 ) -> Result<Site, Diagnostics> {
     let mut errors = Diagnostics::default();
     let (mut sections, draft_dirs) = build_items::sections(&content, config, opts.drafts);
+    memo.last_patched = false;
+    if !memo.off
+        && let Some(mut site) = patch::patch(&content, sections.clone(), &draft_dirs, config, opts, memo)
+    {
+        site.assets = published_assets(content, &draft_dirs, opts);
+        memo.last_patched = true;
+        return Ok(site);
+    }
     let (mut items, srcs) = build_items::items(&content, &mut sections, &draft_dirs, config, opts, memo, &mut errors);
     check_unique_paths(&sections, &items, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     derive::sponsors(&content, &srcs, &mut items, &mut errors);
-    drop(srcs);
+    let srcs: Vec<std::sync::Arc<crate::content::ItemSrc>> =
+        if memo.off { Vec::new() } else { srcs.into_iter().map(std::sync::Arc::clone).collect() };
     let order = derive::order(&items);
     derive::sort_sections(&mut sections, &items, &order);
     let tags = derive::tags(&items, &order);
     let years = derive::years(&items, &order);
-    // A draft bundle's files are as unpublished as its page.
+    let assets = published_assets(content, &draft_dirs, opts);
+    let site = errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })?;
+    if !memo.off {
+        memo.last = Some(patch::Last::new(srcs, &site, memo.around));
+    }
+    Ok(site)
+}
+
+/// The content files published as they are: all but those of draft sections and draft bundles
+/// (a draft bundle's files are as unpublished as its page).
+fn published_assets(content: Content, draft_dirs: &[String], opts: &ModelOptions) -> Vec<crate::content::Asset> {
     let draft_bundles = content
         .items
         .iter()
         .filter(|i| i.common.draft && !opts.drafts && i.content_path.ends_with("/index.md"))
         .map(|i| &i.dir);
     let hidden: Vec<String> = draft_dirs.iter().chain(draft_bundles).map(|d| format!("{d}/")).collect();
-    let assets = content.assets.into_iter().filter(|a| !hidden.iter().any(|d| a.content_path.starts_with(d))).collect();
-    errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })
+    content.assets.into_iter().filter(|a| !hidden.iter().any(|d| a.content_path.starts_with(d))).collect()
 }
 
 fn check_unique_paths(sections: &[Section], items: &[Item], errors: &mut Diagnostics) {
