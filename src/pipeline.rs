@@ -43,7 +43,7 @@ pub enum BuildError {
 #[derive(Debug)]
 pub struct Built {
     pub config: Config,
-    pub site: Site,
+    pub site: std::sync::Arc<Site>,
     /// The site in memory. After [`build`], which streams files to disk as they are rendered,
     /// `output.files` is empty (`output.copies` is filled).
     pub output: Output,
@@ -116,7 +116,8 @@ pub fn build_site_cached(opts: &BuildOptions, caches: &mut Caches) -> Result<Bui
 struct Modeled {
     config: Config,
     theme: theme::Theme,
-    site: Site,
+    /// Shared with the model's memo in watch mode (the next rebuild may patch it).
+    site: std::sync::Arc<Site>,
     start: Instant,
     stages: Vec<(&'static str, Duration)>,
 }
@@ -182,7 +183,9 @@ fn model_stages(opts: &BuildOptions, caches: &mut Caches) -> Result<Modeled, Bui
 pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let out = opts.out_dir();
     output::check_out_dir(&opts.root, &out).map_err(BuildError::Usage)?;
-    let Modeled { config, theme, mut site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
+    let Modeled { config, theme, site, start, mut stages } = model_stages(opts, &mut Caches::off())?;
+    // Built without a memo: nothing else holds it.
+    let mut site = std::sync::Arc::try_unwrap(site).unwrap_or_else(|s| (*s).clone());
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
     let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
@@ -194,5 +197,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     stages.push(("copy files and swap", lap.elapsed()));
     let files = rendered.files + rendered.copies.len();
     let output = Output { files: Vec::new(), copies: rendered.copies };
+    let site = std::sync::Arc::new(site);
     Ok(Built { config, site, output, pages: rendered.pages, files, elapsed: start.elapsed(), stages })
 }

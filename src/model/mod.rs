@@ -12,6 +12,8 @@ mod memo;
 mod patch;
 mod types;
 
+use std::sync::Arc;
+
 use jiff::ZonedDateTime;
 
 use crate::codes::Code;
@@ -34,7 +36,9 @@ pub use memo::Memo;
 
 /// Builds the site model from loaded content. All cross-file problems are reported together.
 pub fn build(content: Content, config: &Config, opts: &ModelOptions) -> Result<Site, Diagnostics> {
+    // Nothing else holds a site built without a memo.
     build_memo(content, config, opts, &mut Memo::off())
+        .map(|site| Arc::try_unwrap(site).unwrap_or_else(|s| (*s).clone()))
 }
 
 /// [`build`], reusing from `memo` each item whose file and surroundings (URLs of all pages, files,
@@ -48,7 +52,7 @@ pub fn build_memo(
     config: &Config,
     opts: &ModelOptions,
     memo: &mut Memo,
-) -> Result<Site, Diagnostics> {
+) -> Result<Arc<Site>, Diagnostics> {
     let mut errors = Diagnostics::default();
     let (mut sections, draft_dirs) = build_items::sections(&content, config, opts.drafts);
     memo.last_patched = false;
@@ -57,6 +61,10 @@ pub fn build_memo(
     {
         site.assets = published_assets(content, &draft_dirs, opts);
         memo.last_patched = true;
+        let site = Arc::new(site);
+        if let Some(last) = &mut memo.last {
+            last.keep(&site);
+        }
         return Ok(site);
     }
     let (mut items, srcs) = build_items::items(&content, &mut sections, &draft_dirs, config, opts, memo, &mut errors);
@@ -65,14 +73,15 @@ pub fn build_memo(
         return Err(errors);
     }
     derive::sponsors(&content, &srcs, &mut items, &mut errors);
-    let srcs: Vec<std::sync::Arc<crate::content::ItemSrc>> =
-        if memo.off { Vec::new() } else { srcs.into_iter().map(std::sync::Arc::clone).collect() };
+    let srcs: Vec<Arc<crate::content::ItemSrc>> =
+        if memo.off { Vec::new() } else { srcs.into_iter().map(Arc::clone).collect() };
     let order = derive::order(&items);
     derive::sort_sections(&mut sections, &items, &order);
     let tags = derive::tags(&items, &order);
     let years = derive::years(&items, &order);
     let assets = published_assets(content, &draft_dirs, opts);
-    let site = errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })?;
+    let site =
+        Arc::new(errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })?);
     if !memo.off {
         memo.last = Some(patch::Last::new(srcs, &site, memo.around));
     }

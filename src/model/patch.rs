@@ -16,7 +16,7 @@ use super::build_items::{self, refresh_status, remember};
 use super::derive::{compare, sort_contributions};
 use super::links;
 use super::memo::Memo;
-use super::{ItemData, ModelOptions, Section, Site};
+use super::{ItemData, ItemOwn, ModelOptions, Section, Site};
 use crate::config::Config;
 use crate::content::fields::ItemFm;
 use crate::content::{Content, ItemSrc};
@@ -27,7 +27,8 @@ use crate::diagnostic::Diagnostics;
 pub struct Last {
     /// The published item files, in item order.
     srcs: Vec<Arc<ItemSrc>>,
-    site: Site,
+    /// Shared with the build that made it (and taken back, unshared, by the next patch).
+    site: Option<Arc<Site>>,
     /// Each item's place in `site.order`.
     rank: Vec<usize>,
     /// Indices of rounds (whose status moves with "now").
@@ -37,20 +38,26 @@ pub struct Last {
 }
 
 impl Last {
-    pub fn new(srcs: Vec<Arc<ItemSrc>>, site: &Site, around: u64) -> Last {
+    pub fn new(srcs: Vec<Arc<ItemSrc>>, site: &Arc<Site>, around: u64) -> Last {
         let mut rank = vec![0; site.order.len()];
         for (p, &n) in site.order.iter().enumerate() {
             rank[n] = p;
         }
         let rounds =
             site.items.iter().enumerate().filter(|(_, i)| matches!(i.data, ItemData::Round(_))).map(|(n, _)| n);
-        Last { srcs, site: site.clone(), rank, rounds: rounds.collect(), around }
+        Last { srcs, site: Some(Arc::clone(site)), rank, rounds: rounds.collect(), around }
+    }
+
+    /// Keeps the site a patch made, for the next one.
+    pub fn keep(&mut self, site: &Arc<Site>) {
+        self.site = Some(Arc::clone(site));
     }
 }
 
 /// The site built from `content` by patching the last one, when nothing but edited items' own
 /// facts changed (see the module's comment); `None` when the full stage must run. `sections` are
-/// this build's sections without items. The site's `assets` are left empty for the caller.
+/// this build's sections without items. The site's `assets` are left empty for the caller, who
+/// keeps the site for the next patch ([`Last::new`]).
 pub fn patch(
     content: &Content,
     mut sections: Vec<Section>,
@@ -74,8 +81,9 @@ fn patched(
     opts: &ModelOptions,
     memo: &mut Memo,
 ) -> Option<Site> {
+    let was = last.site.as_deref()?;
     let published = links::published(content, draft_dirs, opts);
-    if published.len() != last.srcs.len() || !same_sections(sections, &last.site.sections) {
+    if published.len() != last.srcs.len() || !same_sections(sections, &was.sections) {
         return None;
     }
     let changed: Vec<usize> = (0..published.len()).filter(|&n| !Arc::ptr_eq(published[n], &last.srcs[n])).collect();
@@ -88,7 +96,7 @@ fn patched(
     if around != last.around || around != memo.around {
         return None;
     }
-    for (s, was) in sections.iter_mut().zip(&last.site.sections) {
+    for (s, was) in sections.iter_mut().zip(&was.sections) {
         s.items.clone_from(&was.items);
         s.subsections.clone_from(&was.subsections);
     }
@@ -96,24 +104,31 @@ fn patched(
     let mut errors = Diagnostics::default();
     build_items::section_html(content, sections, &links, &options, &mut errors);
     let paths = links::section_paths(sections);
-    let mut items = last.site.items.clone();
+    let mut built = Vec::with_capacity(changed.len());
     for &n in &changed {
         let src = published[n];
         let path = links::path_of(&paths, src);
-        let mut built = build_items::item(src, sections, &links, &options, config, opts, path.clone()).map(Arc::new);
+        let mut own = build_items::item(src, sections, &links, &options, config, opts, path.clone()).map(Arc::new);
         // Kept either way: the full stage, if it must run, reuses what was built here.
-        remember(memo, src, path, &mut built);
-        match built {
-            Ok(own) => items[n].own = own,
+        remember(memo, src, path, &mut own);
+        match own {
+            Ok(own) => built.push((n, own)),
             Err(e) => errors.extend(e),
         }
     }
     if !errors.is_empty() {
         return None;
     }
-    let was = &last.site.items;
-    let same_facts = |n: usize| {
-        let (a, b) = (&items[n], &was[n]);
+    // The last site, changed in place (copied only if someone still holds it).
+    let shared = last.site.take()?;
+    let mut site = Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+    for (n, own) in &mut built {
+        std::mem::swap(&mut site.items[*n].own, own);
+    }
+    // `built` now holds the items as they were.
+    let items = &site.items;
+    let same_facts = |n: usize, b: &ItemOwn| {
+        let a = &items[n];
         a.section == b.section
             && a.kind == b.kind
             && a.path == b.path
@@ -125,47 +140,39 @@ fn patched(
     };
     let in_place = |n: usize| {
         let p = last.rank[n];
-        let order = &last.site.order;
-        let before = p.checked_sub(1).map(|q| order[q]);
-        let after = order.get(p + 1).copied();
+        let before = p.checked_sub(1).map(|q| site.order[q]);
+        let after = site.order.get(p + 1).copied();
         before.is_none_or(|m| compare(&items[m], &items[n]).is_lt())
             && after.is_none_or(|m| compare(&items[n], &items[m]).is_lt())
     };
-    if !changed.iter().all(|&n| same_facts(n) && in_place(n)) {
+    if !built.iter().all(|(n, was)| same_facts(*n, was) && in_place(*n)) {
+        for (n, own) in &mut built {
+            std::mem::swap(&mut site.items[*n].own, own);
+        }
+        last.site = Some(Arc::new(site));
         return None;
     }
     // A contribution list is ordered by its activities' dates and titles.
-    let mut partners: Vec<usize> = changed.iter().flat_map(|&n| was[n].sponsors.iter().map(|s| s.partner)).collect();
+    let mut partners: Vec<usize> =
+        changed.iter().flat_map(|&n| site.items[n].sponsors.iter().map(|s| s.partner)).collect();
     partners.sort_unstable();
     partners.dedup();
     for &p in &partners {
-        let mut list = std::mem::take(&mut items[p].sponsored);
-        sort_contributions(&mut list, &items);
-        items[p].sponsored = list;
+        let mut list = std::mem::take(&mut site.items[p].sponsored);
+        sort_contributions(&mut list, &site.items);
+        site.items[p].sponsored = list;
     }
     for &n in &last.rounds {
-        refresh_status(&mut items[n].own, opts);
-    }
-    memo.last_reused = published.len() - changed.len();
-    // The next edit is compared with this build.
-    for &n in changed.iter().chain(&partners).chain(&last.rounds) {
-        last.site.items[n] = items[n].clone();
+        refresh_status(&mut site.items[n].own, opts);
     }
     for &n in &changed {
         last.srcs[n] = Arc::clone(published[n]);
     }
-    last.site.sections = sections.to_vec();
-    last.site.now = opts.now.clone();
-    let site = &last.site;
-    Some(Site {
-        now: site.now.clone(),
-        sections: site.sections.clone(),
-        items,
-        order: site.order.clone(),
-        tags: site.tags.clone(),
-        years: site.years.clone(),
-        assets: Vec::new(),
-    })
+    memo.last_reused = published.len() - changed.len();
+    site.sections = sections.to_vec();
+    site.now = opts.now.clone();
+    site.assets = Vec::new();
+    Some(site)
 }
 
 /// Whether an edited file keeps its identity and URL, and (an activity) names the same sponsors.
