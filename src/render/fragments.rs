@@ -151,6 +151,7 @@ impl Fragments {
             .map(|r| {
                 Some(match *r {
                     Read::Item(id) => Read::Item(*self.items_at.get(&id)?),
+                    Read::ItemAround(id) => Read::ItemAround(*self.items_at.get(&id)?),
                     Read::Section(id) => Read::Section(*self.sections_at.get(&id)?),
                     Read::SectionItems(id) => Read::SectionItems(*self.sections_at.get(&id)?),
                     site => site,

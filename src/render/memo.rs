@@ -85,14 +85,15 @@ pub fn shape_hash_with(v: &Value, ids: &[u32], sections: Option<&[u32]>, h: &mut
     }
 }
 
-/// The versions of an item's view, one per item: its own facts (stamp), what was derived across
-/// items, and what it shows of other items (see `views::item_view`, which this must follow).
+/// The versions of an item's view, one pair per item: its own facts (stamp, section, a round's
+/// status), and what it shows of other items (sponsors, contributions, neighbours; the fields
+/// of `tracked::AROUND`; see `views::item_view`, which this must follow).
 pub fn item_versions(
     site: &Site,
     neighbours: &[(Option<usize>, Option<usize>)],
     ids: &[u32],
     faces: &mut HashMap<u32, (u64, u64)>,
-) -> Vec<u64> {
+) -> Vec<(u64, u64)> {
     // What a view shows of another item: a neighbour's or contribution's title, link and date,
     // a sponsor's name, link, logo, website, tier and description. Hashed again only for items
     // built again (a new stamp); by session-wide id (`ids`).
@@ -126,8 +127,9 @@ pub fn item_versions(
         .par_iter()
         .enumerate()
         .map(|(n, item)| {
+            let mut own = hasher();
+            (item.stamp, item.section, &site.sections[item.section].dir).hash(&mut own);
             let mut h = hasher();
-            (item.stamp, item.section, &site.sections[item.section].dir).hash(&mut h);
             match &item.data {
                 ItemData::Activity(_) => {
                     for s in &item.sponsors {
@@ -142,7 +144,7 @@ pub fn item_versions(
                     }
                     (item.total_cash, item.goods_count).hash(&mut h);
                 }
-                ItemData::Round(r) => (r.status as u8).hash(&mut h),
+                ItemData::Round(r) => (r.status as u8).hash(&mut own),
                 ItemData::Page => {}
             }
             let (newer, older) = neighbours[n];
@@ -152,7 +154,7 @@ pub fn item_versions(
                     shown(m, &mut h);
                 }
             }
-            h.finish()
+            (own.finish(), h.finish())
         })
         .collect()
 }
@@ -263,8 +265,10 @@ pub struct Versions {
     /// Item index -> session-wide id, and section index -> id.
     pub item_ids: Vec<u32>,
     pub section_ids: Vec<u32>,
-    /// Per session-wide id (items and sections share the numbering).
+    /// Per session-wide id (items and sections share the numbering); an item's own facts.
     pub by_id: HashMap<u32, u64>,
+    /// Per item id: what it shows of other items.
+    pub around_by_id: HashMap<u32, u64>,
     /// Per section id: the version of its list of items.
     pub lists: HashMap<u32, u64>,
     pub site: Vec<u64>,
@@ -279,7 +283,7 @@ impl Versions {
         memo: &mut Memo,
         around: u64,
         (item_ids, section_ids): (Vec<u32>, Vec<u32>),
-        items: &[u64],
+        items: &[(u64, u64)],
         sections: &[Value],
         site_value: &SiteEntries,
         now: u64,
@@ -289,7 +293,8 @@ impl Versions {
             memo.fragments.clear();
             memo.around = around;
         }
-        let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().copied()).collect();
+        let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().map(|v| v.0)).collect();
+        let around_by_id = item_ids.iter().copied().zip(items.iter().map(|v| v.1)).collect();
         let mut lists = HashMap::default();
         for (n, s) in sections.iter().enumerate() {
             let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
@@ -317,7 +322,7 @@ impl Versions {
             })
             .collect();
         let site_len = site_value.0.iter().map(|(_, v)| v.len().unwrap_or(0) as u64).collect();
-        Versions { around, item_ids, section_ids, by_id, lists, site, site_len }
+        Versions { around, item_ids, section_ids, by_id, around_by_id, lists, site, site_len }
     }
 
     /// Reads in session-wide ids.
@@ -326,6 +331,7 @@ impl Versions {
             .iter()
             .map(|r| match *r {
                 Read::Item(n) => Read::Item(self.item_ids[n as usize]),
+                Read::ItemAround(n) => Read::ItemAround(self.item_ids[n as usize]),
                 Read::Section(n) => Read::Section(self.section_ids[n as usize]),
                 Read::SectionItems(n) => Read::SectionItems(self.section_ids[n as usize]),
                 site => site,
@@ -341,6 +347,7 @@ impl Versions {
         for r in reads {
             let v = match *r {
                 Read::Item(id) | Read::Section(id) => *self.by_id.get(&id)?,
+                Read::ItemAround(id) => *self.around_by_id.get(&id)?,
                 Read::SectionItems(id) => *self.lists.get(&id)?,
                 Read::Site(n) => *self.site.get(n as usize)?,
                 Read::SiteLen(n) => *self.site_len.get(n as usize)?,

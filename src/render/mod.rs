@@ -99,13 +99,15 @@ fn render_site(
     lap.mark("jobs");
     let neighbours = views::neighbours(site);
     let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
-    let (item_versions, ids) = match memo.on {
+    let (item_parts, ids) = match memo.on {
         true => {
             let ids = memo.ids(site);
             (memo::item_versions(site, &neighbours, &ids.0, &mut memo.faces), ids)
         }
         false => Default::default(),
     };
+    // A view shows both parts.
+    let item_versions: Vec<u64> = item_parts.iter().map(|&v| memo::hash_of(v)).collect();
     let extra_memo = memo.on.then(|| ExtraMemo {
         around,
         ids: &ids.0,
@@ -148,7 +150,7 @@ fn render_site(
     let site_value = views::site_value(site, config, &items, &sections);
     let versions = memo.on.then(|| {
         let now = memo::now_version(site);
-        std::sync::Arc::new(Versions::new(memo, around, ids, &item_versions, &sections, &site_value, now))
+        std::sync::Arc::new(Versions::new(memo, around, ids, &item_parts, &sections, &site_value, now))
     });
     let fragments = std::sync::Arc::new(match &versions {
         Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),

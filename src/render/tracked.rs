@@ -18,7 +18,12 @@ use minijinja::value::{Enumerator, Object, ObjectRepr, ValueKind};
 /// Something a page read: an item, a section, or an entry of `site` (by its position).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Read {
+    /// An item's own facts (title, dates, text, ...).
     Item(u32),
+    /// What an item shows of other items (see [`AROUND`]): read apart from its own facts, so a
+    /// list that shows a partner's name does not depend on the titles of the activities it
+    /// supported.
+    ItemAround(u32),
     /// A section's own fields (title, content, ...).
     Section(u32),
     /// A section's list of items: read apart from its fields, so a page that shows only a
@@ -114,10 +119,21 @@ impl Object for Tracked {
     }
 }
 
+/// The fields of an item's view that show other items: its sponsors (and their sum), a
+/// partner's contributions and totals, the neighbours in its section, and the JSON-LD (which
+/// names sponsors). `render/memo.rs` versions them apart (`item_versions`); keep the two in step.
+pub const AROUND: [&str; 8] =
+    ["sponsors", "cash", "activities", "total_cash", "goods_count", "newer", "older", "json_ld"];
+
 impl Tracked {
     /// Notes a read of `key` (None: of everything).
     fn note_key(&self, key: Option<&str>) {
         match (self.read, key) {
+            (Read::Item(n), Some(k)) if AROUND.contains(&k) => note(Read::ItemAround(n)),
+            (Read::Item(n), None) => {
+                note(self.read);
+                note(Read::ItemAround(n));
+            }
             (Read::Section(n), Some("items")) => note(Read::SectionItems(n)),
             (Read::Section(n), None) => {
                 note(self.read);
