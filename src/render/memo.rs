@@ -177,6 +177,8 @@ pub struct Feeds {
 pub struct Page {
     reads: Arc<[Read]>,
     seen: u64,
+    /// The hash of the page's own context (see `jobs::own`).
+    own: u64,
     pub bytes: Arc<[u8]>,
 }
 
@@ -189,6 +191,9 @@ pub struct Memo {
     ids: HashMap<String, u32>,
     /// Per output path.
     pages: HashMap<String, Page>,
+    /// The versions of the last render, when it rendered every page it was asked for: each
+    /// page above was then made or checked with them (see [`Changed`]).
+    pub(super) last_versions: Option<Arc<Versions>>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
     /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.
@@ -260,6 +265,7 @@ impl Memo {
 }
 
 /// The versions a render checks pages against: one per item, section and `site` entry.
+#[derive(Debug)]
 pub struct Versions {
     pub around: u64,
     /// Item index -> session-wide id, and section index -> id.
@@ -357,9 +363,16 @@ impl Versions {
         Some(h.finish())
     }
 
-    /// `path` as the last render made it, if nothing it read changed.
-    pub fn reuse(&self, memo: &Memo, path: &str, own: u64) -> Option<Page> {
+    /// `path` as the last render made it, if nothing it read changed: known from `changed`
+    /// when none of its reads is there, else by hashing their versions.
+    pub fn reuse(&self, memo: &Memo, path: &str, own: u64, changed: Option<&Changed>) -> Option<Page> {
         let page = memo.pages.get(path)?;
+        if let Some(changed) = changed
+            && page.own == own
+            && !changed.any(&page.reads)
+        {
+            return Some(page.clone());
+        }
         (self.seen(own, &page.reads)? == page.seen).then(|| page.clone())
     }
 
@@ -367,7 +380,59 @@ impl Versions {
     pub fn page(&self, own: u64, reads: &[Read], bytes: Arc<[u8]>) -> Option<Page> {
         let reads = self.stable(reads);
         let seen = self.seen(own, &reads)?;
-        Some(Page { reads, seen, bytes })
+        Some(Page { reads, seen, own, bytes })
+    }
+}
+
+/// The reads (session-wide ids) whose versions differ between two renders' [`Versions`]; a read
+/// of something the earlier render did not have counts as changed.
+pub struct Changed {
+    ids: Vec<bool>,
+    around: Vec<bool>,
+    lists: Vec<bool>,
+    site: Vec<bool>,
+    site_len: Vec<bool>,
+}
+
+impl Changed {
+    /// What changed from `old` to `new` (None when everything may have: another `around`).
+    pub fn between(old: &Versions, new: &Versions) -> Option<Changed> {
+        if old.around != new.around {
+            return None;
+        }
+        let differ = |old: &HashMap<u32, u64>, new: &HashMap<u32, u64>| {
+            let len = old.keys().chain(new.keys()).max().map_or(0, |&m| m as usize + 1);
+            let mut marks = vec![false; len];
+            for (&id, v) in new {
+                marks[id as usize] = old.get(&id) != Some(v);
+            }
+            for &id in old.keys().filter(|id| !new.contains_key(id)) {
+                marks[id as usize] = true;
+            }
+            marks
+        };
+        let by_index = |old: &[u64], new: &[u64]| {
+            (0..old.len().max(new.len())).map(|n| old.get(n) != new.get(n)).collect::<Vec<bool>>()
+        };
+        Some(Changed {
+            ids: differ(&old.by_id, &new.by_id),
+            around: differ(&old.around_by_id, &new.around_by_id),
+            lists: differ(&old.lists, &new.lists),
+            site: by_index(&old.site, &new.site),
+            site_len: by_index(&old.site_len, &new.site_len),
+        })
+    }
+
+    /// Whether any of `reads` changed.
+    pub fn any(&self, reads: &[Read]) -> bool {
+        let at = |marks: &[bool], n: u32| marks.get(n as usize).copied().unwrap_or(true);
+        reads.iter().any(|r| match *r {
+            Read::Item(id) | Read::Section(id) => at(&self.ids, id),
+            Read::ItemAround(id) => at(&self.around, id),
+            Read::SectionItems(id) => at(&self.lists, id),
+            Read::Site(n) => at(&self.site, n.into()),
+            Read::SiteLen(n) => at(&self.site_len, n.into()),
+        })
     }
 }
 

@@ -157,6 +157,11 @@ fn render_site(
         None => Fragments::new(site.items.len()),
     });
     fragments::register(&mut env, fragments.clone());
+    // Pages need their reads' versions hashed only if one of them changed since the last render.
+    let changed = match (&versions, memo.last_versions.take()) {
+        (Some(now), Some(last)) => memo::Changed::between(&last, now),
+        _ => None,
+    };
     lap.mark("site views and versions");
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
@@ -170,7 +175,7 @@ fn render_site(
         .map(|job| {
             let (template, path) = jobs::target(site, job);
             let own = versions.as_ref().map(|v| jobs::own(site, config, job, template, &path, &v.item_ids));
-            let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own));
+            let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed.as_ref()));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
                 Some(page) => (page.bytes.clone(), None),
@@ -228,6 +233,8 @@ fn render_site(
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(values));
     if memo.on {
         memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| jobs::target(site, job).1);
+        // Every page in the memo was made or checked with these versions.
+        memo.last_versions = if failures.is_empty() { versions.clone() } else { None };
         if let Ok(f) = std::sync::Arc::try_unwrap(fragments) {
             memo.last_fragments = f.made();
             memo.fragments = f.keep();
