@@ -25,8 +25,9 @@ pub struct Memo {
     pub last_patched: bool,
     /// The URLs of the last build's pages, with the hash of what they followed from.
     pub(super) pages: Option<(u64, Arc<HashMap<String, String>>)>,
-    /// The last stamp given to a built item.
+    /// The last stamp given to a built item, and the last shape given to a site built whole.
     pub(super) stamps: u64,
+    pub(super) shapes: u64,
     /// The last site built in full or patched, for [`super::patch`].
     pub(super) last: Option<super::patch::Last>,
     pub(super) off: bool,

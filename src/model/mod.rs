@@ -80,8 +80,14 @@ pub fn build_memo(
     let tags = derive::tags(&items, &order);
     let years = derive::years(&items, &order);
     let assets = published_assets(content, &draft_dirs, opts);
-    let site =
-        Arc::new(errors.into_result(Site { now: opts.now.clone(), sections, items, order, tags, years, assets })?);
+    let shape = if memo.off {
+        0
+    } else {
+        memo.shapes += 1;
+        memo.shapes
+    };
+    let site = Site { shape, now: opts.now.clone(), sections, items, order, tags, years, assets };
+    let site = Arc::new(errors.into_result(site)?);
     if !memo.off {
         memo.last = Some(patch::Last::new(srcs, &site, memo.around));
     }

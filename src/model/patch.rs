@@ -136,6 +136,7 @@ fn patched(
             && a.date == b.date
             && a.academic == b.academic
             && a.weight == b.weight
+            && a.template == b.template
             && std::mem::discriminant(&a.data) == std::mem::discriminant(&b.data)
     };
     let in_place = |n: usize| {

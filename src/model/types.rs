@@ -16,6 +16,11 @@ use crate::when::When;
 /// The whole site, built once per build and never changed while rendering.
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// Names the site's shape within a watch session: two sites with the same nonzero shape
+    /// have the same items (by index, with the same paths, sections, dates and templates), the
+    /// same sections, order, lists, tags and years; only items' other facts may differ (see
+    /// `model/patch.rs`). Zero when built without a memo.
+    pub shape: u64,
     pub now: ZonedDateTime,
     pub sections: Vec<Section>,
     pub items: Vec<Item>,

@@ -1,6 +1,8 @@
 //! The pages of a site (one job per output page) and, for watch mode, what identifies each
 //! page's own context without building it.
 
+use std::sync::Arc;
+
 use crate::config::Config;
 use crate::content::fields::Kind;
 use crate::model::{Site, Tag, Year};
@@ -136,4 +138,62 @@ pub fn own(site: &Site, config: &Config, job: &Job, template: &str, path: &str, 
         Job::Tags | Job::Years | Job::Search | Job::NotFound => 4u8.hash(&mut h),
     }
     std::hash::Hasher::finish(&h)
+}
+
+/// What a render derives from the site's shape and the theme alone: the jobs with their
+/// templates and output paths, and in watch mode the session-wide ids, each item's neighbours
+/// and each page's own hash. A watch session keeps it while the site's shape (`Site::shape`) and
+/// `around` (configuration and theme) are the same.
+#[derive(Debug)]
+pub(super) struct Frame {
+    shape: u64,
+    around: u64,
+    pub jobs: Vec<Job>,
+    /// Per job: its template and output path.
+    pub targets: Vec<(String, String)>,
+    /// Per job, in watch mode: the hash of its own context (see [`own`]).
+    pub owns: Vec<u64>,
+    /// Session-wide ids of items and sections (watch mode).
+    pub ids: (Vec<u32>, Vec<u32>),
+    pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+}
+
+impl Frame {
+    /// `kept` if it was made for this site's shape and `around`, else a new frame (`ids` gives
+    /// session-wide ids in watch mode).
+    pub fn for_site(
+        kept: Option<Arc<Frame>>,
+        site: &Site,
+        config: &Config,
+        theme: &Theme,
+        around: u64,
+        ids: Option<&mut dyn FnMut(&Site) -> (Vec<u32>, Vec<u32>)>,
+    ) -> Arc<Frame> {
+        if let Some(kept) = kept
+            && site.shape != 0
+            && kept.shape == site.shape
+            && kept.around == around
+        {
+            return kept;
+        }
+        let jobs = jobs(site, config, theme);
+        let targets: Vec<(String, String)> = jobs
+            .iter()
+            .map(|job| {
+                let (template, path) = target(site, job);
+                (template.to_string(), path)
+            })
+            .collect();
+        let (ids, owns) = match ids {
+            Some(ids) => {
+                let ids = ids(site);
+                let owns =
+                    jobs.iter().zip(&targets).map(|(job, (t, p))| own(site, config, job, t, p, &ids.0)).collect();
+                (ids, owns)
+            }
+            None => Default::default(),
+        };
+        let neighbours = super::views::neighbours(site);
+        Arc::new(Frame { shape: site.shape, around, jobs, targets, owns, ids, neighbours })
+    }
 }

@@ -194,6 +194,8 @@ pub struct Memo {
     /// The versions of the last render, when it rendered every page it was asked for: each
     /// page above was then made or checked with them (see [`Changed`]).
     pub(super) last_versions: Option<Arc<Versions>>,
+    /// The jobs, paths and ids of the last render (see `jobs::Frame`).
+    pub(super) frame: Option<Arc<super::jobs::Frame>>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
     /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.

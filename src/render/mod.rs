@@ -32,7 +32,7 @@ use crate::t;
 use crate::theme::Theme;
 use extras::{ExtraMemo, extra_files};
 use fragments::Fragments;
-use jobs::{Job, jobs, page_path};
+use jobs::{Frame, Job, page_path};
 pub use memo::Memo;
 use memo::Versions;
 use template_errors::template_error;
@@ -95,16 +95,17 @@ fn render_site(
         Model::Kept(site) => site,
         Model::Released(site) => site,
     };
-    let jobs = jobs(site, config, theme);
-    lap.mark("jobs");
-    let neighbours = views::neighbours(site);
     let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
-    let (item_parts, ids) = match memo.on {
-        true => {
-            let ids = memo.ids(site);
-            (memo::item_versions(site, &neighbours, &ids.0, &mut memo.faces), ids)
-        }
-        false => Default::default(),
+    let kept = memo.frame.take();
+    let frame = match memo.on {
+        true => Frame::for_site(kept, site, config, theme, around, Some(&mut |site: &Site| memo.ids(site))),
+        false => Frame::for_site(None, site, config, theme, around, None),
+    };
+    let (jobs, ids, neighbours) = (&frame.jobs, &frame.ids, &frame.neighbours);
+    lap.mark("jobs");
+    let item_parts = match memo.on {
+        true => memo::item_versions(site, neighbours, &ids.0, &mut memo.faces),
+        false => Vec::new(),
     };
     // A view shows both parts.
     let item_versions: Vec<u64> = item_parts.iter().map(|&v| memo::hash_of(v)).collect();
@@ -119,7 +120,7 @@ fn render_site(
     // The files beyond pages (feeds, calendars, search index; parallel inside) come first and
     // the pages after, not both at once: the search index's working memory and the template
     // values then never coexist (peak RSS at 10,000 pages 320 -> 247 MiB, CPU time unchanged).
-    let extra = extra_files(site, config, &jobs, extra_memo, sink);
+    let extra = extra_files(site, config, jobs, extra_memo, sink);
     lap.mark("feed, calendars, sitemap, search");
     let (site, html): (&Site, Vec<std::sync::Arc<str>>) = match model {
         Model::Kept(site) => (site, site.items.iter().map(|i| i.html.clone()).collect()),
@@ -141,7 +142,7 @@ fn render_site(
     };
     let shared: &Memo = memo;
     let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
-    let items = views::items(site, config, &neighbours, html, &reuse);
+    let items = views::items(site, config, neighbours, html, &reuse);
     if memo.on {
         memo.keep_views(around, &ids.0, &item_versions, &items);
     }
@@ -150,7 +151,7 @@ fn render_site(
     let site_value = views::site_value(site, config, &items, &sections);
     let versions = memo.on.then(|| {
         let now = memo::now_version(site);
-        std::sync::Arc::new(Versions::new(memo, around, ids, &item_parts, &sections, &site_value, now))
+        std::sync::Arc::new(Versions::new(memo, around, ids.clone(), &item_parts, &sections, &site_value, now))
     });
     let fragments = std::sync::Arc::new(match &versions {
         Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),
@@ -172,9 +173,11 @@ fn render_site(
     let shared: &Memo = memo;
     let results: Vec<(Result<(), Diagnostic>, Option<Remembered>)> = jobs
         .par_iter()
-        .map(|job| {
-            let (template, path) = jobs::target(site, job);
-            let own = versions.as_ref().map(|v| jobs::own(site, config, job, template, &path, &v.item_ids));
+        .zip(&frame.targets)
+        .enumerate()
+        .map(|(k, (job, (template, path)))| {
+            let path = path.clone();
+            let own = versions.as_ref().map(|_| frame.owns[k]);
             let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed.as_ref()));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
@@ -232,7 +235,7 @@ fn render_site(
     let values = (items, sections);
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(values));
     if memo.on {
-        memo::keep(memo, remembered, &jobs, rendered_now.into_inner(), |job| jobs::target(site, job).1);
+        memo::keep(memo, remembered, &frame.targets, rendered_now.into_inner(), |(_, path)| path.clone());
         // Every page in the memo was made or checked with these versions.
         memo.last_versions = if failures.is_empty() { versions.clone() } else { None };
         if let Ok(f) = std::sync::Arc::try_unwrap(fragments) {
@@ -241,6 +244,7 @@ fn render_site(
         }
         lap.mark("remember pages");
         memo.last_steps = lap.steps;
+        memo.frame = Some(frame);
     }
     for e in failures.into_iter().chain(extra_error) {
         seen.entry((e.path.clone(), e.pos, e.message.clone())).or_insert((e, 0)).1 += 1;
