@@ -140,6 +140,9 @@ pub fn own(site: &Site, config: &Config, job: &Job, template: &str, path: &str, 
     std::hash::Hasher::finish(&h)
 }
 
+/// Gives the session-wide ids of a site's items and sections (see `Memo::ids`).
+pub(super) type IdsOf<'a> = &'a mut dyn FnMut(&Site) -> (Vec<u32>, Vec<u32>);
+
 /// What a render derives from the site's shape and the theme alone: the jobs with their
 /// templates and output paths, and in watch mode the session-wide ids, each item's neighbours
 /// and each page's own hash. A watch session keeps it while the site's shape (`Site::shape`) and
@@ -167,7 +170,7 @@ impl Frame {
         config: &Config,
         theme: &Theme,
         around: u64,
-        ids: Option<&mut dyn FnMut(&Site) -> (Vec<u32>, Vec<u32>)>,
+        ids: Option<IdsOf<'_>>,
     ) -> Arc<Frame> {
         if let Some(kept) = kept
             && site.shape != 0
