@@ -161,6 +161,15 @@ pub fn decode_utf8(path: &std::path::Path, bytes: &[u8]) -> Result<String, crate
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
 }
 
+/// [`decode_utf8`] of bytes read whole: text without a BOM or CR keeps the buffer (no copy).
+pub fn decode_utf8_owned(path: &std::path::Path, bytes: Vec<u8>) -> Result<String, crate::diagnostic::Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.starts_with('\u{feff}') && !text.contains('\r') => Ok(text),
+        Ok(text) => decode_utf8(path, text.as_bytes()),
+        Err(e) => decode_utf8(path, e.as_bytes()),
+    }
+}
+
 /// How the search tokenizer sees a character. The ranges are plain code-point ranges so the
 /// browser's tokenizer (`themes/default/static/search.js`) can use exactly the same ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
