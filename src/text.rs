@@ -161,6 +161,15 @@ pub fn decode_utf8(path: &std::path::Path, bytes: &[u8]) -> Result<String, crate
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
 }
 
+/// [`decode_utf8`] of bytes read whole: text without a BOM or CR keeps the buffer (no copy).
+pub fn decode_utf8_owned(path: &std::path::Path, bytes: Vec<u8>) -> Result<String, crate::diagnostic::Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.starts_with('\u{feff}') && !text.contains('\r') => Ok(text),
+        Ok(text) => decode_utf8(path, text.as_bytes()),
+        Err(e) => decode_utf8(path, e.as_bytes()),
+    }
+}
+
 /// How the search tokenizer sees a character. The ranges are plain code-point ranges so the
 /// browser's tokenizer (`themes/default/static/search.js`) can use exactly the same ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,8 +179,12 @@ enum CharClass {
     Separator,
 }
 
+#[cfg(test)]
 fn char_class(c: char) -> CharClass {
-    let u = c as u32;
+    char_class_u32(c as u32)
+}
+
+fn char_class_u32(u: u32) -> CharClass {
     match u {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x3040..=0x30FF | 0xAC00..=0xD7AF | 0x20000..=0x2FA1F => {
             CharClass::Cjk
@@ -206,61 +219,86 @@ fn tokens(text: &str, with_unigrams: bool) -> Vec<String> {
 /// Calls `f` with every token of [`tokenize`] (and with `with_unigrams`, of [`index_tokens`]), in
 /// the same order, without allocating one string per token. Runs of one class are contiguous in
 /// `text`, so CJK pairs and characters are slices of it; only words are lower-cased into a
-/// buffer.
+/// buffer. One pass over the bytes: a CJK run hands out its pairs as it is scanned (each
+/// character is decoded once) and then, for unigrams, its characters by their byte lengths.
 pub fn each_token(text: &str, with_unigrams: bool, mut f: impl FnMut(&str)) {
-    let mut lower = String::new();
-    // `chars` is the run's length in characters, counted by the loop below.
-    let mut flush = |run: &str, class: CharClass, chars: usize| match class {
-        CharClass::Word if chars > 1 => {
-            if run.is_ascii() {
-                lower.clear();
-                lower.push_str(run);
-                lower.make_ascii_lowercase();
-                f(&lower);
-            } else {
-                f(&run.to_lowercase());
-            }
-        }
-        CharClass::Cjk => {
-            if chars == 1 {
-                f(run);
-                return;
-            }
-            // Pairs (each character with the next), then the characters: no list of offsets.
-            let mut prev: Option<usize> = None;
-            for (i, c) in run.char_indices() {
-                if let Some(p) = prev {
-                    f(&run[p..i + c.len_utf8()]);
-                }
-                prev = Some(i);
-            }
-            if with_unigrams {
-                for (i, c) in run.char_indices() {
-                    f(&run[i..i + c.len_utf8()]);
-                }
-            }
-        }
-        _ => {}
-    };
-    let (mut class, mut start, mut chars) = (CharClass::Separator, 0, 0);
     let bytes = text.as_bytes();
+    let mut lower = String::new();
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        // ASCII (half of a typical page) is classified without decoding a char.
-        let (k, len) = if b.is_ascii() {
-            (if b.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator }, 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (char_class(c), c.len_utf8())
-        };
-        if k != class {
-            flush(&text[start..i], class, chars);
-            (class, start, chars) = (k, i, 0);
-        }
-        chars += 1;
+    while let Some((class, len)) = class_at(bytes, i) {
+        let start = i;
         i += len;
+        match class {
+            CharClass::Separator => {}
+            CharClass::Word => {
+                let mut ascii = len == 1;
+                let mut chars = 1;
+                while let Some((CharClass::Word, len)) = class_at(bytes, i) {
+                    ascii &= len == 1;
+                    chars += 1;
+                    i += len;
+                }
+                if chars > 1 {
+                    let word = &text[start..i];
+                    if ascii {
+                        lower.clear();
+                        lower.push_str(word);
+                        lower.make_ascii_lowercase();
+                        f(&lower);
+                    } else {
+                        f(&word.to_lowercase());
+                    }
+                }
+            }
+            CharClass::Cjk => {
+                // Pairs (each character with the next) while scanning, then the characters.
+                let mut prev = start;
+                while let Some((CharClass::Cjk, len)) = class_at(bytes, i) {
+                    f(&text[prev..i + len]);
+                    prev = i;
+                    i += len;
+                }
+                if prev == start {
+                    f(&text[start..i]);
+                } else if with_unigrams {
+                    let mut at = start;
+                    while at < i {
+                        let next = at + utf8_len(bytes[at]);
+                        f(&text[at..next]);
+                        at = next;
+                    }
+                }
+            }
+        }
     }
-    flush(&text[start..], class, chars);
+}
+
+/// The class and byte length of the character starting at byte `i` of `bytes` (valid UTF-8,
+/// `i` on a character boundary); `None` at the end. ASCII (half of a typical page) is
+/// classified without decoding.
+fn class_at(bytes: &[u8], i: usize) -> Option<(CharClass, usize)> {
+    let b = *bytes.get(i)?;
+    if b.is_ascii() {
+        return Some((if b.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator }, 1));
+    }
+    let len = utf8_len(b);
+    let cont = |k: usize| u32::from(bytes.get(i + k).copied().unwrap_or(0) & 0x3F);
+    let c = match len {
+        2 => (u32::from(b & 0x1F) << 6) | cont(1),
+        3 => (u32::from(b & 0x0F) << 12) | (cont(1) << 6) | cont(2),
+        _ => (u32::from(b & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3),
+    };
+    Some((char_class_u32(c), len))
+}
+
+/// The length in bytes of the UTF-8 character whose first byte is `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// FNV-1a (32 bit) of the UTF-8 bytes: picks a token's index shard, in Rust and in the browser.
@@ -289,6 +327,54 @@ mod tests {
         assert_eq!(tokenize("a 赞助，商"), ["赞助", "商"]);
         assert_eq!(index_tokens("赞助"), ["赞助", "赞", "助"]);
         assert_eq!(tokenize("Café ÉTÉ ΟΔΟΣ"), ["café", "été", "οδος"]);
+    }
+
+    /// The tokenizer as first written (runs split at class changes, each run handed over
+    /// whole), kept to check that the one-pass version gives the same tokens in the same order.
+    fn reference_tokens(text: &str, with_unigrams: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut runs: Vec<(CharClass, String)> = Vec::new();
+        for c in text.chars() {
+            let k = char_class(c);
+            match runs.last_mut() {
+                Some((last, run)) if *last == k => run.push(c),
+                _ => runs.push((k, c.to_string())),
+            }
+        }
+        for (k, run) in runs {
+            let chars: Vec<char> = run.chars().collect();
+            match k {
+                CharClass::Word if chars.len() > 1 => out.push(run.to_lowercase()),
+                CharClass::Cjk if chars.len() == 1 => out.push(run),
+                CharClass::Cjk => {
+                    out.extend(chars.windows(2).map(|w| w.iter().collect::<String>()));
+                    if with_unigrams {
+                        out.extend(chars.iter().map(char::to_string));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn one_pass_tokens_equal_the_reference() {
+        let alphabet: Vec<char> = "aZ9 é×ΟΔя中文赞助。，ーア한𠀀\u{20}-_.!€ǅ\n".chars().collect();
+        let mut seed = 0x2545_f491_u32;
+        for len in 0..400 {
+            let text: String = (0..len % 23)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 17;
+                    seed ^= seed << 5;
+                    alphabet[seed as usize % alphabet.len()]
+                })
+                .collect();
+            for unigrams in [false, true] {
+                assert_eq!(tokens(&text, unigrams), reference_tokens(&text, unigrams), "{text:?}");
+            }
+        }
     }
 
     #[test]
