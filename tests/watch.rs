@@ -60,6 +60,32 @@ fn an_edit_rewrites_only_what_changed() {
     assert_same_as_clean_build(&site);
 }
 
+/// A copied file (a photo) is compared with its source by length and modification time, which
+/// the copy carries, not by reading both on every rebuild; a photo replaced by another of the
+/// same length is still copied again.
+#[test]
+fn a_replaced_photo_is_copied_again_and_an_unchanged_one_is_not_read() {
+    let site = Site::fixture("basic");
+    let mut w = watch(&site);
+    let (source, copy) =
+        ("content/activities/2018-gala/cover.svg", site.public().join("activities/2018-gala/cover.svg"));
+    let modified = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    assert_eq!(modified(&copy), modified(&site.root().join(source)), "the copy carries its source's time");
+    let old = std::fs::read_to_string(site.root().join(source)).unwrap();
+    let new: String = old.chars().map(|c| if c == '0' { '1' } else { c }).collect();
+    assert_ne!(old, new, "the test photo has a digit 0 to change");
+    assert_eq!(old.len(), new.len());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    site.write(source, &new);
+    let line = w.next_build().unwrap();
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), new, "{line}");
+    edit(&site, "content/activities/讲座.md", "讲座邀请了校友", "讲座邀请了多位校友");
+    let line = w.next_build().unwrap();
+    assert!(!line.contains("cover.svg"), "{line}");
+    assert_eq!(modified(&copy), modified(&site.root().join(source)));
+    assert_same_as_clean_build(&site);
+}
+
 #[test]
 fn renaming_a_file_removes_its_old_page() {
     let site = Site::fixture("basic");

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{CopiedFile, io_error, same_file_contents, with_parent};
+use super::{CopiedFile, copy_file, io_error, same_copy, with_parent};
 use crate::diagnostic::Diagnostic;
 use crate::t;
 
@@ -124,10 +124,10 @@ impl Staging {
     pub fn copy_all(&self, copies: &[CopiedFile]) -> Result<(), Diagnostic> {
         copies.par_iter().try_for_each(|c| {
             let p = self.tmp.join(&c.path);
-            if self.already_there(&c.path, &p, || same_file_contents(&c.from, &p)) {
+            if self.already_there(&c.path, &p, || same_copy(&c.from, &p)) {
                 return Ok(());
             }
-            self.put(&c.path, &p, |p| fs::copy(&c.from, p).map(|_| ()))
+            self.put(&c.path, &p, |p| copy_file(&c.from, p))
                 .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &c.from, e))
         })
     }
