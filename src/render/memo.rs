@@ -266,6 +266,24 @@ impl Memo {
     }
 }
 
+/// Versions by session-wide id (ids are dense: numbered from 0 as items and sections appear).
+#[derive(Debug, Default)]
+pub struct ById(Vec<Option<u64>>);
+
+impl ById {
+    fn set(&mut self, id: u32, version: u64) {
+        let at = id as usize;
+        if at >= self.0.len() {
+            self.0.resize(at + 1, None);
+        }
+        self.0[at] = Some(version);
+    }
+
+    pub fn get(&self, id: u32) -> Option<u64> {
+        self.0.get(id as usize).copied().flatten()
+    }
+}
+
 /// The versions a render checks pages against: one per item, section and `site` entry.
 #[derive(Debug)]
 pub struct Versions {
@@ -274,11 +292,11 @@ pub struct Versions {
     pub item_ids: Vec<u32>,
     pub section_ids: Vec<u32>,
     /// Per session-wide id (items and sections share the numbering); an item's own facts.
-    pub by_id: HashMap<u32, u64>,
+    pub by_id: ById,
     /// Per item id: what it shows of other items.
-    pub around_by_id: HashMap<u32, u64>,
+    pub around_by_id: ById,
     /// Per section id: the version of its list of items.
-    pub lists: HashMap<u32, u64>,
+    pub lists: ById,
     pub site: Vec<u64>,
     /// Per `site` entry: its length (lists) or 0.
     pub site_len: Vec<u64>,
@@ -301,9 +319,11 @@ impl Versions {
             memo.fragments.clear();
             memo.around = around;
         }
-        let mut by_id: HashMap<u32, u64> = item_ids.iter().copied().zip(items.iter().map(|v| v.0)).collect();
-        let around_by_id = item_ids.iter().copied().zip(items.iter().map(|v| v.1)).collect();
-        let mut lists = HashMap::default();
+        let (mut by_id, mut around_by_id, mut lists) = (ById::default(), ById::default(), ById::default());
+        for (&id, &(own, shown)) in item_ids.iter().zip(items) {
+            by_id.set(id, own);
+            around_by_id.set(id, shown);
+        }
         for (n, s) in sections.iter().enumerate() {
             let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
             let (mut fields, mut list) = (hasher(), hasher());
@@ -314,8 +334,8 @@ impl Versions {
                     shape_hash(&inner.get_item(&k).unwrap_or_default(), &item_ids, h);
                 }
             }
-            by_id.insert(section_ids[n], fields.finish());
-            lists.insert(section_ids[n], list.finish());
+            by_id.set(section_ids[n], fields.finish());
+            lists.set(section_ids[n], list.finish());
         }
         let site = site_value
             .0
@@ -354,9 +374,9 @@ impl Versions {
         (self.around, own).hash(&mut h);
         for r in reads {
             let v = match *r {
-                Read::Item(id) | Read::Section(id) => *self.by_id.get(&id)?,
-                Read::ItemAround(id) => *self.around_by_id.get(&id)?,
-                Read::SectionItems(id) => *self.lists.get(&id)?,
+                Read::Item(id) | Read::Section(id) => self.by_id.get(id)?,
+                Read::ItemAround(id) => self.around_by_id.get(id)?,
+                Read::SectionItems(id) => self.lists.get(id)?,
                 Read::Site(n) => *self.site.get(n as usize)?,
                 Read::SiteLen(n) => *self.site_len.get(n as usize)?,
             };
@@ -402,16 +422,8 @@ impl Changed {
         if old.around != new.around {
             return None;
         }
-        let differ = |old: &HashMap<u32, u64>, new: &HashMap<u32, u64>| {
-            let len = old.keys().chain(new.keys()).max().map_or(0, |&m| m as usize + 1);
-            let mut marks = vec![false; len];
-            for (&id, v) in new {
-                marks[id as usize] = old.get(&id) != Some(v);
-            }
-            for &id in old.keys().filter(|id| !new.contains_key(id)) {
-                marks[id as usize] = true;
-            }
-            marks
+        let differ = |old: &ById, new: &ById| {
+            (0..old.0.len().max(new.0.len())).map(|id| old.0.get(id) != new.0.get(id)).collect::<Vec<bool>>()
         };
         let by_index = |old: &[u64], new: &[u64]| {
             (0..old.len().max(new.len())).map(|n| old.get(n) != new.get(n)).collect::<Vec<bool>>()
