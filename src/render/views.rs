@@ -396,21 +396,34 @@ fn item_view<'a>(
 /// The global `site` value every template sees.
 pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> SiteEntries {
     let s = &config.site;
-    let pick = |pred: &dyn Fn(&Item) -> bool| -> Vec<Value> {
-        site.order.iter().filter(|&&n| pred(&site.items[n])).map(|&n| items[n].clone()).collect()
-    };
-    let activities = pick(&|i| matches!(i.data, ItemData::Activity(_)));
-    let partners = pick(&|i| matches!(i.data, ItemData::Partner(_)));
-    let rounds = pick(&|i| matches!(i.data, ItemData::Round(_)));
-    let open_rounds = pick(&|i| matches!(&i.data, ItemData::Round(r) if r.status != Status::Closed));
+    // One pass over the list order fills every list (each was a pass of its own: at 10,000 items
+    // a pass is mostly waiting for memory).
+    let (mut activities, mut partners, mut rounds, mut open_rounds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut members: Vec<Vec<Value>> = vec![Vec::new(); s.tiers.len()];
+    for &n in &site.order {
+        let item = &site.items[n];
+        match &item.data {
+            ItemData::Activity(_) => activities.push(items[n].clone()),
+            ItemData::Partner(p) => {
+                partners.push(items[n].clone());
+                if let Some(m) = members.get_mut(p.tier) {
+                    m.push(items[n].clone());
+                }
+            }
+            ItemData::Round(r) => {
+                rounds.push(items[n].clone());
+                if r.status != Status::Closed {
+                    open_rounds.push(items[n].clone());
+                }
+            }
+            ItemData::Page => {}
+        }
+    }
     let tiers: Vec<Value> = s
         .tiers
         .iter()
-        .enumerate()
-        .map(|(t, tier)| {
-            let members = pick(&|i| matches!(&i.data, ItemData::Partner(p) if p.tier == t));
-            context! { id => &tier.id, name => &tier.name, partners => members }
-        })
+        .zip(members)
+        .map(|(tier, members)| context! { id => &tier.id, name => &tier.name, partners => members })
         .collect();
     let menu: Vec<Value> = s.menu.iter().map(|m| context! { name => &m.name, url => config.url(&m.url) }).collect();
     let tags: Vec<Value> = site
