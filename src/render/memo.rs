@@ -196,6 +196,8 @@ pub struct Memo {
     pub(super) last_versions: Option<Arc<Versions>>,
     /// The jobs, paths and ids of the last render (see `jobs::Frame`).
     pub(super) frame: Option<Arc<super::jobs::Frame>>,
+    /// The last render's item values with their versions, for a render with the same frame.
+    pub(super) values: Option<(Vec<Value>, Vec<u64>)>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
     /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.
@@ -229,13 +231,22 @@ impl Memo {
     }
 
     /// Remembers this render's item views (`items` are the tracked values, in item order).
-    pub fn keep_views(&mut self, around: u64, ids: &[u32], versions: &[u64], items: &[Value]) {
+    /// Only the items at `which` are looked at when given (the others are kept already).
+    pub fn keep_views(&mut self, around: u64, ids: &[u32], versions: &[u64], items: &[Value], which: Option<&[usize]>) {
         if self.views_around != around {
             self.views.clear();
         }
         self.views_around = around;
-        for (n, v) in items.iter().enumerate() {
-            let Some(t) = v.downcast_object_ref::<Tracked>() else { continue };
+        let all: Vec<usize>;
+        let which = match which {
+            Some(w) => w,
+            None => {
+                all = (0..items.len()).collect();
+                &all
+            }
+        };
+        for &n in which {
+            let Some(t) = items[n].downcast_object_ref::<Tracked>() else { continue };
             match self.views.get_mut(&ids[n]) {
                 Some((version, _)) if *version == versions[n] => {}
                 Some(kept) => *kept = (versions[n], t.inner.clone()),

@@ -97,10 +97,12 @@ fn render_site(
     };
     let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
     let kept = memo.frame.take();
+    let kept_ptr = kept.as_ref().map(std::sync::Arc::as_ptr);
     let frame = match memo.on {
         true => Frame::for_site(kept, site, config, theme, around, Some(&mut |site: &Site| memo.ids(site))),
         false => Frame::for_site(None, site, config, theme, around, None),
     };
+    let frame_kept = kept_ptr == Some(std::sync::Arc::as_ptr(&frame));
     let (jobs, ids, neighbours) = (&frame.jobs, &frame.ids, &frame.neighbours);
     lap.mark("jobs");
     let item_parts = match memo.on {
@@ -122,8 +124,11 @@ fn render_site(
     // values then never coexist (peak RSS at 10,000 pages 320 -> 247 MiB, CPU time unchanged).
     let extra = extra_files(site, config, jobs, extra_memo, sink);
     lap.mark("feed, calendars, sitemap, search");
-    let (site, html): (&Site, Vec<std::sync::Arc<str>>) = match model {
-        Model::Kept(site) => (site, site.items.iter().map(|i| i.html.clone()).collect()),
+    // A watch render with the last render's frame takes the last item values and makes again
+    // only those whose version changed.
+    let last_values = memo.values.take().filter(|(values, _)| frame_kept && values.len() == site.items.len());
+    let (site, html): (&Site, Option<Vec<std::sync::Arc<str>>>) = match model {
+        Model::Kept(site) => (site, None),
         Model::Released(site) => {
             let html = site
                 .items
@@ -137,14 +142,21 @@ fn render_site(
                     None => i.html.clone(),
                 })
                 .collect();
-            (site, html)
+            (site, Some(html))
         }
     };
     let shared: &Memo = memo;
     let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
-    let items = views::items(site, config, neighbours, html, &reuse);
+    let (items, remade) = match last_values {
+        Some((mut values, versions)) => {
+            let changed: Vec<usize> = (0..values.len()).filter(|&n| versions[n] != item_versions[n]).collect();
+            views::remake(site, config, neighbours, &mut values, &changed, &reuse);
+            (values, Some(changed))
+        }
+        None => (views::items(site, config, neighbours, html, &reuse), None),
+    };
     if memo.on {
-        memo.keep_views(around, &ids.0, &item_versions, &items);
+        memo.keep_views(around, &ids.0, &item_versions, &items, remade.as_deref());
     }
     lap.mark("item views");
     let sections = views::sections(site, config, &items);
@@ -232,7 +244,14 @@ fn render_site(
     // Freeing the template values (with the items' HTML, ~80 MB at 10,000 pages) took 120-160 ms
     // on one thread at the end of a build: they are freed on a thread of their own while the
     // build finishes (inline if no thread can be started).
-    let values = (items, sections);
+    // A watch session keeps the item values for the next render instead.
+    let values = match memo.on {
+        true => {
+            memo.values = Some((items, item_versions));
+            (Vec::new(), sections)
+        }
+        false => (items, sections),
+    };
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(values));
     if memo.on {
         memo::keep(memo, remembered, &frame.targets, rendered_now.into_inner(), |(_, path)| path.clone());

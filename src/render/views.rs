@@ -241,25 +241,55 @@ pub fn neighbours(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 }
 
 /// One value per item, in the model's order (each a [`Tracked`] object); `html` is each item's
-/// HTML (its `content`), its last reference when the model released it. `reuse` may hand back
-/// the view an earlier render made of the same item, when nothing it shows changed.
+/// HTML (its `content`), its last reference when the model released it (else the items' own).
+/// `reuse` may hand back the view an earlier render made of the same item, when nothing it shows
+/// changed.
 pub fn items(
     site: &Site,
     config: &Config,
     neighbours: &[(Option<usize>, Option<usize>)],
-    html: Vec<std::sync::Arc<str>>,
+    html: Option<Vec<std::sync::Arc<str>>>,
     reuse: &(dyn Fn(usize) -> Option<Value> + Sync),
 ) -> Vec<Value> {
-    (site.items.par_iter().enumerate(), html.into_par_iter())
-        .into_par_iter()
-        .map(|((n, item), html)| {
-            let view = reuse(n).unwrap_or_else(|| {
-                let (view, data) = item_view(site, config, item, neighbours[n], html.to_string());
-                Fields::of(&view, &data)
-            });
-            tracked(Read::Item(n as u32), view)
-        })
-        .collect()
+    let value = |n: usize, html: &str| item_value(site, config, neighbours, n, html, reuse);
+    match html {
+        // Each HTML is dropped as soon as its view holds a copy.
+        Some(html) => (site.items.par_iter().enumerate(), html.into_par_iter())
+            .into_par_iter()
+            .map(|((n, _), html)| value(n, &html))
+            .collect(),
+        None => site.items.par_iter().enumerate().map(|(n, item)| value(n, &item.html)).collect(),
+    }
+}
+
+/// Makes again the values of the items at `changed` in `values`, the last render's values of a
+/// site with the same shape (see `jobs::Frame`).
+pub fn remake(
+    site: &Site,
+    config: &Config,
+    neighbours: &[(Option<usize>, Option<usize>)],
+    values: &mut [Value],
+    changed: &[usize],
+    reuse: &(dyn Fn(usize) -> Option<Value> + Sync),
+) {
+    for &n in changed {
+        values[n] = item_value(site, config, neighbours, n, &site.items[n].html, reuse);
+    }
+}
+
+fn item_value(
+    site: &Site,
+    config: &Config,
+    neighbours: &[(Option<usize>, Option<usize>)],
+    n: usize,
+    html: &str,
+    reuse: &(dyn Fn(usize) -> Option<Value> + Sync),
+) -> Value {
+    let view = reuse(n).unwrap_or_else(|| {
+        let (view, data) = item_view(site, config, &site.items[n], neighbours[n], html.to_string());
+        Fields::of(&view, &data)
+    });
+    tracked(Read::Item(n as u32), view)
 }
 
 fn link<'a>(site: &'a Site, config: &Config, n: Option<usize>) -> Option<LinkView<'a>> {
