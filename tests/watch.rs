@@ -364,6 +364,14 @@ fn cached_rebuilds_equal_clean_builds_after_every_kind_of_edit() {
         ("a title edit", "content/activities/讲座.md", "职业规划讲座\"", "职业规划讲座（第二场）\"", true),
         // The partner's page lists its activities by title.
         ("a sponsored activity's title", "content/activities/2018-sports.md", "\"运动会\"", "\"秋季运动会\"", true),
+        // The sitemap gives its date.
+        (
+            "an update date",
+            "content/activities/2019-lecture-b.md",
+            "weight = 1\n",
+            "weight = 1\nupdated = 2019-04-01\n",
+            true,
+        ),
         ("a date that reorders the list", "content/activities/2018-sports.md", "2018-10-20", "2019-06-01", false),
         ("a new tag", "content/activities/2018-sports.md", "\"赞助\"]", "\"赞助\", \"田径\"]", false),
         // The tag's page lists one more item, which it never read before.

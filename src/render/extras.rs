@@ -61,6 +61,8 @@ pub(super) struct ExtraMemo<'a> {
     pub around: u64,
     pub ids: &'a [u32],
     pub versions: &'a [u64],
+    /// The items whose versions changed since the last render, when it had the same frame.
+    pub changed: Option<&'a [usize]>,
     pub search: &'a mut search_memo::SearchMemo,
     pub feeds: &'a mut Option<memo::Feeds>,
 }
@@ -88,8 +90,28 @@ pub(super) fn extra_files(
         }
         _ => atom::render(site, config).into_bytes().into(),
     };
-    let events: Vec<std::sync::Arc<str>> = match &memo {
-        Some(m) => {
+    // With the last render's frame, only the changed items' events and dates are looked at.
+    let mut in_order = memo.as_mut().and_then(|m| {
+        let feeds = m.feeds.as_mut().filter(|f| f.around == m.around)?;
+        let kept = feeds.in_order.take()?;
+        (m.changed.is_some() && kept.events.len() == site.items.len()).then_some(kept)
+    });
+    let changed = memo.as_ref().and_then(|m| m.changed).filter(|_| in_order.is_some()).unwrap_or_default();
+    let lastmod = |n: usize| site.items[n].updated.or(site.items[n].date);
+    let mut same_events = in_order.is_some();
+    let mut same_dates = in_order.is_some();
+    let events: Vec<std::sync::Arc<str>> = match (&memo, &mut in_order) {
+        (Some(_), Some(kept)) => {
+            let mut events = std::mem::take(&mut kept.events);
+            for &n in changed {
+                let now: std::sync::Arc<str> = calendar::item_events(&site.items[n], config).into();
+                same_events &= now == events[n];
+                same_dates &= kept.lastmods[n] == lastmod(n);
+                events[n] = now;
+            }
+            events
+        }
+        (Some(m), None) => {
             let known = m.feeds.as_ref().filter(|f| f.around == m.around);
             (0..site.items.len())
                 .into_par_iter()
@@ -101,9 +123,10 @@ pub(super) fn extra_files(
                 })
                 .collect()
         }
-        None => site.items.par_iter().map(|i| calendar::item_events(i, config).into()).collect(),
+        (None, _) => site.items.par_iter().map(|i| calendar::item_events(i, config).into()).collect(),
     };
-    let sitemap_key = memo.as_ref().map(|m| sitemap_key(m.around, site, jobs));
+    let kept_key = memo.as_ref().and_then(|m| m.feeds.as_ref()).map(|f| f.sitemap.0).filter(|_| same_dates);
+    let sitemap_key = kept_key.or_else(|| memo.as_ref().map(|m| sitemap_key(m.around, site, jobs)));
     let sitemap: std::sync::Arc<[u8]> = match (&memo, sitemap_key) {
         (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.sitemap.0 == key) => {
             m.feeds.as_ref().map(|f| f.sitemap.1.clone()).unwrap_or_default()
@@ -113,6 +136,10 @@ pub(super) fn extra_files(
             sitemap::render(&entries, config).into_bytes().into()
         }
     };
+    let calendar: std::sync::Arc<[u8]> = match &in_order {
+        Some(kept) if same_events => kept.calendar.clone(),
+        _ => calendar::site_calendar(site, config, &events).into_bytes().into(),
+    };
     if let (Some(m), Some(key), Some(sitemap_key)) = (memo.as_mut(), key, sitemap_key) {
         let feeds = m.feeds.get_or_insert_with(|| memo::Feeds {
             key,
@@ -120,14 +147,23 @@ pub(super) fn extra_files(
             atom: atom.clone(),
             events: Default::default(),
             sitemap: (sitemap_key, sitemap.clone()),
+            in_order: None,
         });
         if feeds.around != m.around {
             feeds.events.clear();
         }
         (feeds.key, feeds.around, feeds.atom, feeds.sitemap) =
             (key, m.around, atom.clone(), (sitemap_key, sitemap.clone()));
-        for ((&id, &version), e) in m.ids.iter().zip(m.versions).zip(&events) {
-            feeds.events.entry((id, version)).or_insert_with(|| e.clone());
+        let all: Vec<usize>;
+        let which = match in_order.is_some() {
+            true => changed,
+            false => {
+                all = (0..site.items.len()).collect();
+                &all
+            }
+        };
+        for &n in which {
+            feeds.events.entry((m.ids[n], m.versions[n])).or_insert_with(|| events[n].clone());
         }
         // Events of earlier versions are dropped now and then, not on every rebuild.
         if feeds.events.len() > site.items.len() + site.items.len() / 8 + 16 {
@@ -137,7 +173,7 @@ pub(super) fn extra_files(
         }
     }
     emit("atom.xml".into(), atom)?;
-    emit("calendar.ics".into(), calendar::site_calendar(site, config, &events).into_bytes().into())?;
+    emit("calendar.ics".into(), calendar.clone())?;
     emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
     for (item, events) in site.items.iter().zip(&events) {
         if let crate::model::ItemData::Round(_) = &item.data {
@@ -146,6 +182,18 @@ pub(super) fn extra_files(
         }
     }
     emit("sitemap.xml".into(), sitemap)?;
+    if let Some(feeds) = memo.as_mut().and_then(|m| m.feeds.as_mut()) {
+        let lastmods = match in_order {
+            Some(mut kept) => {
+                for &n in changed {
+                    kept.lastmods[n] = lastmod(n);
+                }
+                kept.lastmods
+            }
+            None => (0..site.items.len()).map(lastmod).collect(),
+        };
+        feeds.in_order = Some(memo::InOrder { events, calendar, lastmods });
+    }
     match memo {
         Some(m) => {
             search_memo::index(site, config, m.around, m.ids, m.versions, m.search, &mut |f| emit(f.path, f.bytes))?

@@ -169,6 +169,17 @@ pub struct Feeds {
     pub events: HashMap<(u32, u64), Arc<str>>,
     /// `sitemap.xml` with the hash of what it follows from (see `extras::sitemap_key`).
     pub sitemap: (u64, Arc<[u8]>),
+    /// The last render's events in item order, its `calendar.ics` and each item's sitemap date,
+    /// for a render with the same frame (`jobs::Frame`), which makes again only what changed.
+    pub in_order: Option<InOrder>,
+}
+
+/// See [`Feeds::in_order`].
+#[derive(Debug)]
+pub struct InOrder {
+    pub events: Vec<Arc<str>>,
+    pub calendar: Arc<[u8]>,
+    pub lastmods: Vec<Option<crate::when::When>>,
 }
 
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
