@@ -28,7 +28,8 @@ use crate::fxhash::{FxHashMap, FxHasher};
 /// this build).
 #[derive(Debug)]
 struct Made {
-    text: Arc<str>,
+    /// The text as a safe string value: reused by reference, not copied.
+    text: Value,
     reads: Vec<Read>,
     /// Taken from the renders before (and still there): nothing to keep again.
     kept: bool,
@@ -38,7 +39,7 @@ struct Made {
 /// ids) and the hash of those reads' versions when it was made.
 #[derive(Debug, Clone)]
 pub struct Kept {
-    text: Arc<str>,
+    text: Value,
     reads: Arc<[Read]>,
     seen: u64,
 }
@@ -112,29 +113,29 @@ impl Fragments {
         let made = self.now.lock().ok().and_then(|m| m.get(&key).cloned());
         if let Some(made) = made {
             tracked::note_all(&made.reads);
-            return Ok(Value::from_safe_string(made.text.to_string()));
+            return Ok(made.text.clone());
         }
         if let Some(made) = self.still_valid(key) {
             tracked::note_all(&made.reads);
-            let text = made.text.to_string();
+            let text = made.text.clone();
             if let Ok(mut now) = self.now.lock() {
                 now.insert(key, Arc::new(made));
             }
-            return Ok(Value::from_safe_string(text));
+            return Ok(text);
         }
         let mark = tracked::mark();
         let out = callee.call(state, args)?;
         let mut reads = tracked::since(mark);
         reads.sort_unstable();
         reads.dedup();
-        let text: Arc<str> = match out.as_str() {
-            Some(s) => s.into(),
-            None => out.to_string().into(),
-        };
+        let text = Value::from_safe_string(match out.as_str() {
+            Some(s) => s.to_string(),
+            None => out.to_string(),
+        });
         if let Ok(mut now) = self.now.lock() {
             now.insert(key, Arc::new(Made { text: text.clone(), reads, kept: false }));
         }
-        Ok(Value::from_safe_string(text.to_string()))
+        Ok(text)
     }
 
     /// A fragment of an earlier render whose reads all have the versions they had, with its
