@@ -17,6 +17,7 @@ mod search_memo;
 mod sitemap;
 mod template_errors;
 mod tracked;
+mod versions;
 mod views;
 
 use minijinja::{Environment, Value, context};
