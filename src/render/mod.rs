@@ -165,9 +165,17 @@ fn render_site(
     lap.mark("item views");
     let sections = views::sections(site, config, &items);
     let site_value = views::site_value(site, config, &items, &sections);
+    // With the last render's frame, lists hold the same items as then unless a partner (its tier)
+    // or a round (its status) changed: their versions are taken from the last render's.
+    let last_versions = memo.last_versions.take();
+    let same_lists = changed.as_deref().is_some_and(|c| {
+        c.iter()
+            .all(|&n| matches!(site.items[n].data, crate::model::ItemData::Activity(_) | crate::model::ItemData::Page))
+    });
     let versions = memo.on.then(|| {
         let now = memo::now_version(site);
-        std::sync::Arc::new(Versions::new(memo, around, ids.clone(), &item_parts, &sections, &site_value, now))
+        let last = last_versions.as_deref().filter(|_| same_lists);
+        std::sync::Arc::new(Versions::new(memo, around, ids.clone(), &item_parts, &sections, &site_value, now, last))
     });
     let fragments = std::sync::Arc::new(match &versions {
         Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),
@@ -175,7 +183,7 @@ fn render_site(
     });
     fragments::register(&mut env, fragments.clone());
     // Pages need their reads' versions hashed only if one of them changed since the last render.
-    let changed = match (&versions, memo.last_versions.take()) {
+    let changed_reads = match (&versions, last_versions) {
         (Some(now), Some(last)) => memo::Changed::between(&last, now),
         _ => None,
     };
@@ -194,7 +202,8 @@ fn render_site(
         .map(|(k, (job, (template, path)))| {
             let path = path.clone();
             let own = versions.as_ref().map(|_| frame.owns[k]);
-            let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed.as_ref()));
+            let known =
+                versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed_reads.as_ref()));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
                 Some(page) => (page.bytes.clone(), None),

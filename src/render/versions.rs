@@ -49,7 +49,9 @@ pub struct Versions {
 }
 
 impl Versions {
-    /// Computes the versions of this render and gives new items and sections their ids.
+    /// Computes the versions of this render and gives new items and sections their ids. `last`
+    /// is the last render's versions when every list (sections' items, `site`'s lists) holds the
+    /// same items as then: their versions are taken, not hashed again.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         memo: &mut Memo,
@@ -59,6 +61,7 @@ impl Versions {
         sections: &[Value],
         site_value: &SiteEntries,
         now: u64,
+        last: Option<&Versions>,
     ) -> Versions {
         if memo.around != around {
             memo.pages.clear();
@@ -73,22 +76,32 @@ impl Versions {
         for (n, s) in sections.iter().enumerate() {
             let inner = s.downcast_object_ref::<Tracked>().map(|t| &t.inner).unwrap_or(s);
             let (mut fields, mut list) = (hasher(), hasher());
+            let kept = last.and_then(|l| l.lists.get(section_ids[n]));
             if let Ok(keys) = inner.try_iter() {
                 for k in keys {
-                    let h = if k.as_str() == Some("items") { &mut list } else { &mut fields };
+                    let h = match k.as_str() == Some("items") {
+                        true if kept.is_some() => continue,
+                        true => &mut list,
+                        false => &mut fields,
+                    };
                     shape_hash(&k, &item_ids, h);
                     shape_hash(&inner.get_item(&k).unwrap_or_default(), &item_ids, h);
                 }
             }
             by_id.set(section_ids[n], fields.finish());
-            lists.set(section_ids[n], list.finish());
+            lists.set(section_ids[n], kept.unwrap_or_else(|| list.finish()));
         }
+        let kept = last.map(|l| &l.site).filter(|s| s.len() == site_value.0.len());
         let site = site_value
             .0
             .iter()
-            .map(|(k, v)| {
+            .enumerate()
+            .map(|(n, (k, v))| {
                 if *k == "now" {
                     return now;
+                }
+                if let Some(kept) = kept {
+                    return kept[n];
                 }
                 let mut h = hasher();
                 shape_hash(v, &item_ids, &mut h);
