@@ -204,10 +204,18 @@ fn explain(
         Text {
             en: format!("invalid TOML in {what_en}: {first}"), zh: format!("{what_zh}不是合法的 TOML：{first_zh}")
         },
-        Some(t!(
-            "check quotes, `=` signs and brackets on this line; text values need double quotes",
-            "检查这一行的引号、`=` 和括号；文字要放在英文双引号里"
-        )),
+        Some(if ["date", "time", "offset"].iter().any(|w| first.starts_with(&format!("invalid {w}"))) {
+            // Written the right way, but a day that does not exist (2019-13-45, 25:00).
+            t!(
+                "this date or time does not exist: months go from 01 to 12, days to the month's last, hours from 00 to 23 (e.g. 2018-09-16T19:00:00)",
+                "这个日期或时间不存在：月份是 01 到 12，日不超过当月天数，小时是 00 到 23（例如 2018-09-16T19:00:00）"
+            )
+        } else {
+            t!(
+                "check quotes, `=` signs and brackets on this line; text values need double quotes",
+                "检查这一行的引号、`=` 和括号；文字要放在英文双引号里"
+            )
+        }),
         span,
     )
 }

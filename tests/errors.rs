@@ -92,6 +92,13 @@ fn wrong_type_for_a_date() {
     insta::assert_snapshot!(err);
 }
 
+/// Written as a date, but no such day: the hint speaks of dates, not of quotes and `=`.
+#[test]
+fn a_date_that_does_not_exist() {
+    let err = fails(|s| replace(s, "content/activities/讲座.md", "date = 2019-03-10", "date = 2019-13-45"));
+    insta::assert_snapshot!(err);
+}
+
 #[test]
 fn wrong_type_for_an_amount() {
     let err = fails(|s| replace(s, GALA, "amount = 3000", "amount = \"3000元\""));
