@@ -14,6 +14,7 @@ mod jsonld;
 pub mod memo;
 mod search;
 mod search_memo;
+mod site_views;
 mod sitemap;
 mod template_errors;
 mod tracked;
@@ -163,8 +164,8 @@ fn render_site(
         memo.keep_views(around, &ids.0, &item_versions, &items, changed.as_deref());
     }
     lap.mark("item views");
-    let sections = views::sections(site, config, &items);
-    let site_value = views::site_value(site, config, &items, &sections);
+    let sections = site_views::sections(site, config, &items);
+    let site_value = site_views::site_value(site, config, &items, &sections);
     // With the last render's frame, lists hold the same items as then unless a partner (its tier)
     // or a round (its status) changed: their versions are taken from the last render's.
     let last_versions = memo.last_versions.take();
