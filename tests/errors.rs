@@ -94,7 +94,7 @@ fn wrong_type_for_a_date() {
 
 /// Written as a date, but no such day: the hint speaks of dates, not of quotes and `=`.
 #[test]
-fn a_date_that_does_not_exist() {
+fn toml_date_that_does_not_exist() {
     let err = fails(|s| replace(s, "content/activities/讲座.md", "date = 2019-03-10", "date = 2019-13-45"));
     insta::assert_snapshot!(err);
 }
