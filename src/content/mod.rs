@@ -263,7 +263,7 @@ fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
         Diagnostic::new(rel, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
             .hint(t!("check that the file exists and is readable", "检查文件是否存在、是否有读取权限"))
     })?;
-    crate::text::decode_utf8_owned(rel, bytes)
+    crate::text::decode_utf8(rel, &bytes)
 }
 
 fn load_section(
