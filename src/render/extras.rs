@@ -154,15 +154,7 @@ pub(super) fn extra_files(
         }
         (feeds.key, feeds.around, feeds.atom, feeds.sitemap) =
             (key, m.around, atom.clone(), (sitemap_key, sitemap.clone()));
-        let all: Vec<usize>;
-        let which = match in_order.is_some() {
-            true => changed,
-            false => {
-                all = (0..site.items.len()).collect();
-                &all
-            }
-        };
-        for &n in which {
+        for n in memo::indices(in_order.is_some().then_some(changed), site.items.len()) {
             feeds.events.entry((m.ids[n], m.versions[n])).or_insert_with(|| events[n].clone());
         }
         // Events of earlier versions are dropped now and then, not on every rebuild.

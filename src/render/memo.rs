@@ -249,15 +249,7 @@ impl Memo {
             self.views.clear();
         }
         self.views_around = around;
-        let all: Vec<usize>;
-        let which = match which {
-            Some(w) => w,
-            None => {
-                all = (0..items.len()).collect();
-                &all
-            }
-        };
-        for &n in which {
+        for n in indices(which, items.len()) {
             let Some(t) = items[n].downcast_object_ref::<Tracked>() else { continue };
             match self.views.get_mut(&ids[n]) {
                 Some((version, _)) if *version == versions[n] => {}
@@ -328,6 +320,15 @@ pub fn now_version(site: &Site) -> u64 {
     let mut h = hasher();
     (site.now.date().to_string(), past).hash(&mut h);
     h.finish()
+}
+
+/// The indices `which` names, else all of `0..len` (a render without the last render's frame
+/// looks at every item).
+pub fn indices(which: Option<&[usize]>, len: usize) -> Box<dyn Iterator<Item = usize> + '_> {
+    match which {
+        Some(which) => Box::new(which.iter().copied()),
+        None => Box::new(0..len),
+    }
 }
 
 /// A hash of `value`.
