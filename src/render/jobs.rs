@@ -162,8 +162,8 @@ pub(super) struct Frame {
 }
 
 impl Frame {
-    /// `kept` if it was made for this site's shape and `around`, else a new frame (`ids` gives
-    /// session-wide ids in watch mode).
+    /// `kept` if it was made for this site's shape and `around` (and `true`), else a new frame
+    /// (`ids` gives session-wide ids in watch mode).
     pub fn for_site(
         kept: Option<Arc<Frame>>,
         site: &Site,
@@ -171,13 +171,13 @@ impl Frame {
         theme: &Theme,
         around: u64,
         ids: Option<IdsOf<'_>>,
-    ) -> Arc<Frame> {
+    ) -> (Arc<Frame>, bool) {
         if let Some(kept) = kept
             && site.shape != 0
             && kept.shape == site.shape
             && kept.around == around
         {
-            return kept;
+            return (kept, true);
         }
         let jobs = jobs(site, config, theme);
         let targets: Vec<(String, String)> = jobs
@@ -197,6 +197,6 @@ impl Frame {
             None => Default::default(),
         };
         let neighbours = super::views::neighbours(site);
-        Arc::new(Frame { shape: site.shape, around, jobs, targets, owns, ids, neighbours })
+        (Arc::new(Frame { shape: site.shape, around, jobs, targets, owns, ids, neighbours }), false)
     }
 }

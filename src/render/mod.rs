@@ -99,12 +99,12 @@ fn render_site(
     };
     let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
     let kept = memo.frame.take();
-    let kept_ptr = kept.as_ref().map(std::sync::Arc::as_ptr);
-    let frame = match memo.on {
+    // Told by the frame, not by comparing addresses: a new frame may be allocated where the
+    // dropped one was.
+    let (frame, frame_kept) = match memo.on {
         true => Frame::for_site(kept, site, config, theme, around, Some(&mut |site: &Site| memo.ids(site))),
         false => Frame::for_site(None, site, config, theme, around, None),
     };
-    let frame_kept = kept_ptr == Some(std::sync::Arc::as_ptr(&frame));
     let (jobs, ids, neighbours) = (&frame.jobs, &frame.ids, &frame.neighbours);
     lap.mark("jobs");
     let item_parts = match memo.on {
