@@ -86,7 +86,8 @@ pub fn build_memo(
         memo.shapes += 1;
         memo.shapes
     };
-    let site = Site { shape, now: opts.now.clone(), sections, items, order, tags, years, assets };
+    let totals = figures(items.iter());
+    let site = Site { shape, now: opts.now.clone(), sections, items, order, tags, years, totals, assets };
     let site = Arc::new(errors.into_result(site)?);
     if !memo.off {
         memo.last = Some(patch::Last::new(srcs, &site, memo.around));

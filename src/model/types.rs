@@ -28,6 +28,8 @@ pub struct Site {
     pub order: Vec<usize>,
     pub tags: Vec<Tag>,
     pub years: Vec<Year>,
+    /// The figures of all items (a patch keeps them: it never changes sponsors).
+    pub totals: Figures,
     pub assets: Vec<Asset>,
 }
 

@@ -167,10 +167,25 @@ pub(super) fn extra_files(
     emit("atom.xml".into(), atom)?;
     emit("calendar.ics".into(), calendar.clone())?;
     emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
-    for (item, events) in site.items.iter().zip(&events) {
-        if let crate::model::ItemData::Round(_) = &item.data {
-            let path = format!("{}calendar.ics", item.path.trim_start_matches('/'));
-            emit(path, calendar::round_calendar(item, config, events).into_bytes().into())?;
+    // Each round's calendar: with the last render's frame, made again only for changed items.
+    let round_calendar = |n: usize| -> Option<std::sync::Arc<[u8]>> {
+        let item = &site.items[n];
+        matches!(item.data, crate::model::ItemData::Round(_))
+            .then(|| calendar::round_calendar(item, config, &events[n]).into_bytes().into())
+    };
+    let rounds: Vec<Option<std::sync::Arc<[u8]>>> = match &mut in_order {
+        Some(kept) => {
+            let mut rounds = std::mem::take(&mut kept.rounds);
+            for &n in changed {
+                rounds[n] = round_calendar(n);
+            }
+            rounds
+        }
+        None => (0..site.items.len()).map(round_calendar).collect(),
+    };
+    for (item, bytes) in site.items.iter().zip(&rounds) {
+        if let Some(bytes) = bytes {
+            emit(format!("{}calendar.ics", item.path.trim_start_matches('/')), bytes.clone())?;
         }
     }
     emit("sitemap.xml".into(), sitemap)?;
@@ -184,7 +199,7 @@ pub(super) fn extra_files(
             }
             None => (0..site.items.len()).map(lastmod).collect(),
         };
-        feeds.in_order = Some(memo::InOrder { events, calendar, lastmods });
+        feeds.in_order = Some(memo::InOrder { events, calendar, lastmods, rounds });
     }
     match memo {
         Some(m) => {

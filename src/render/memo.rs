@@ -181,6 +181,8 @@ pub struct InOrder {
     pub events: Vec<Arc<str>>,
     pub calendar: Arc<[u8]>,
     pub lastmods: Vec<Option<crate::when::When>>,
+    /// Per item: a round's own calendar (None for other items).
+    pub rounds: Vec<Option<Arc<[u8]>>>,
 }
 
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
@@ -210,6 +212,9 @@ pub struct Memo {
     pub(super) frame: Option<Arc<super::jobs::Frame>>,
     /// The last render's item values with their versions, for a render with the same frame.
     pub(super) values: Option<(Vec<Value>, Vec<u64>)>,
+    /// The template environment of the last render (templates compiled, filters registered) by
+    /// the fingerprint of the configuration and theme it was made for.
+    pub(super) env: Option<(u64, minijinja::Environment<'static>)>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
     /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.

@@ -91,13 +91,18 @@ fn render_site(
     sink: &Sink<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let mut lap = memo::Lap::new(memo.on);
-    let mut env = environment(config, theme)?;
+    let fingerprint = config_fingerprint(config, theme);
+    // A watch session compiles the templates again only when the theme or configuration changed.
+    let mut env = match memo.env.take() {
+        Some((kept, env)) if kept == fingerprint => env,
+        _ => environment(config, theme)?,
+    };
     lap.mark("templates compiled");
     let site: &Site = match &model {
         Model::Kept(site) => site,
         Model::Released(site) => site,
     };
-    let around = memo::hash_of((config_fingerprint(config, theme), site.items.len()));
+    let around = memo::hash_of((fingerprint, site.items.len()));
     let kept = memo.frame.take();
     // Told by the frame, not by comparing addresses: a new frame may be allocated where the
     // dropped one was.
@@ -166,12 +171,15 @@ fn render_site(
     lap.mark("item views");
     let sections = site_views::sections(site, config, &items);
     let site_value = site_views::site_value(site, config, &items, &sections);
-    // With the last render's frame, lists hold the same items as then unless a partner (its tier)
-    // or a round (its status) changed: their versions are taken from the last render's.
+    // With the last render's frame, lists hold the same items as then unless a partner's (its
+    // tier) or a round's (its status) own facts changed: their versions are taken from the last
+    // render's. A partner whose contributions or neighbours changed is in the same lists.
     let last_versions = memo.last_versions.take();
     let same_lists = changed.as_deref().is_some_and(|c| {
-        c.iter()
-            .all(|&n| matches!(site.items[n].data, crate::model::ItemData::Activity(_) | crate::model::ItemData::Page))
+        c.iter().all(|&n| match site.items[n].data {
+            crate::model::ItemData::Activity(_) | crate::model::ItemData::Page => true,
+            _ => last_versions.as_ref().is_some_and(|l| l.by_id.get(ids.0[n]) == Some(item_parts[n].0)),
+        })
     });
     let versions = memo.on.then(|| {
         let now = memo::now_version(site);
@@ -254,7 +262,11 @@ fn render_site(
         }
     }
     drop(globals);
-    drop(env);
+    if memo.on {
+        // The environment is kept without this render's fragments (they go to the memo below).
+        fragments::register(&mut env, std::sync::Arc::new(Fragments::new(0)));
+        memo.env = Some((fingerprint, env));
+    }
     // Freeing the template values (with the items' HTML, ~80 MB at 10,000 pages) took 120-160 ms
     // on one thread at the end of a build: they are freed on a thread of their own while the
     // build finishes (inline if no thread can be started).
@@ -304,14 +316,14 @@ fn render_site(
     errors.sorted().into_result(Rendered { files: ok_pages + extra_files, pages, copies })
 }
 
-fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>, Diagnostics> {
+fn environment(config: &Config, theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
     let mut env = Environment::new();
     env.set_auto_reload(false);
     env.set_fuel(Some(50_000_000));
     filters::register(&mut env, config, &theme.strings);
     let mut errors = Diagnostics::default();
     for (name, file) in &theme.templates {
-        if let Err(e) = env.add_template(name, &file.source) {
+        if let Err(e) = env.add_template_owned(name.clone(), file.source.clone()) {
             errors.push(template_error(theme, &e, &t!("compiling the template", "编译模板")));
         }
     }
@@ -322,7 +334,7 @@ fn environment<'a>(config: &Config, theme: &'a Theme) -> Result<Environment<'a>,
 pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
 
 struct Globals<'a> {
-    env: &'a Environment<'a>,
+    env: &'a Environment<'static>,
     site: &'a Site,
     config: &'a Config,
     theme: &'a Theme,

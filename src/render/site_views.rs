@@ -55,7 +55,6 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
             context! { label => slug.clone(), slug => slug, url => url, start => y.start_year, count => y.items.len(), figures => ser(&y.figures) }
         })
         .collect();
-    let totals = crate::model::figures(site.items.iter());
     let section_map: std::collections::BTreeMap<String, Value> =
         site.sections.iter().zip(sections).map(|(sec, v)| (sec.dir.clone(), v.clone())).collect();
     let v = |x| ser(x);
@@ -77,7 +76,7 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
         ("open_rounds", Value::from(open_rounds)),
         ("tags", Value::from(tags)),
         ("years", Value::from(years)),
-        ("totals", ser(&totals)),
+        ("totals", ser(&site.totals)),
         (
             "json_ld",
             Value::from_safe_string(super::jsonld::script_text(&{
