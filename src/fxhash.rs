@@ -6,7 +6,7 @@ use std::hash::Hasher;
 
 /// The multiply-rotate hash of rustc (`FxHasher`): a few instructions per 8 bytes, where the
 /// default SipHash took a tenth of the index's time.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct FxHasher(u64);
 
 impl FxHasher {

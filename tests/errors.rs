@@ -238,6 +238,28 @@ fn template_fragment_of_something_not_a_macro() {
 }
 
 #[test]
+fn template_fragment_each_of_something_not_a_list() {
+    let err = fails(|s| {
+        s.write(
+            "themes/test/templates/page.html",
+            "{% macro row(i) %}{{ i }}{% endmacro %}<h1>{{ page.title }}</h1>\n{{ fragment_each(row, 3) }}\n",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_fragment_each_with_an_unknown_keyword() {
+    let err = fails(|s| {
+        s.write(
+            "themes/test/templates/page.html",
+            "{% macro row(i) %}{{ i }}{% endmacro %}<h1>{{ page.title }}</h1>\n{{ fragment_each(row, [1], sep=',') }}\n",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn theme_not_found() {
     let err = fails(|s| replace(s, "site.toml", "theme = \"test\"", "theme = \"fancy\""));
     insta::assert_snapshot!(err);

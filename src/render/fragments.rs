@@ -17,7 +17,7 @@
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use minijinja::value::Rest;
+use minijinja::value::{Kwargs, Rest, ValueOrKwargs};
 use minijinja::{Error, ErrorKind, State, Value};
 
 use super::memo::{Read, Versions, shape_hash_with};
@@ -110,6 +110,55 @@ impl Fragments {
     /// `fragment(macro, args...)`.
     pub fn call(&self, state: &mut State, callee: &Value, args: &[Value]) -> Result<Value, Error> {
         let key = self.key(callee, args)?;
+        self.text(state, key, callee, args)
+    }
+
+    /// `fragment_each(macro, items, args..., before="")`: for each item, `before` and the text
+    /// of `fragment(macro, item, args...)` (the same fragments: a row made for a tag page is
+    /// reused by the year page), without a template loop step and call per row.
+    pub fn call_each(
+        &self,
+        state: &mut State,
+        callee: &Value,
+        items: &Value,
+        rest: &[Value],
+        before: &str,
+    ) -> Result<Value, Error> {
+        if items.is_undefined() || items.is_none() {
+            return Ok(Value::from_safe_string(String::new()));
+        }
+        let list = items.try_iter().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!(
+                    "fragment_each() takes a list after the macro (as in fragment_each(m.row, items)), got {}",
+                    items.kind()
+                ),
+            )
+        })?;
+        // The key of each call is the one `fragment(macro, item, rest...)` computes: the
+        // macro's part is hashed once and carried on per item.
+        let head = self.callee_hasher(callee, rest.len() + 1)?;
+        let mut args = Vec::with_capacity(rest.len() + 1);
+        args.push(Value::UNDEFINED);
+        args.extend_from_slice(rest);
+        let mut out = String::new();
+        for item in list {
+            let mut h = head.clone();
+            for a in std::iter::once(&item).chain(rest) {
+                self.hash_arg(a, &mut h);
+            }
+            args[0] = item;
+            let text = self.text(state, h.finish(), callee, &args)?;
+            out.push_str(before);
+            out.push_str(text.as_str().unwrap_or_default());
+        }
+        Ok(Value::from_safe_string(out))
+    }
+
+    /// The text of the call `key` names: made in this render, kept from an earlier one, or made
+    /// now by calling `callee` with `args`.
+    fn text(&self, state: &mut State, key: u64, callee: &Value, args: &[Value]) -> Result<Value, Error> {
         let made = self.now.lock().ok().and_then(|m| m.get(&key).cloned());
         if let Some(made) = made {
             tracked::note_all(&made.reads);
@@ -165,6 +214,15 @@ impl Fragments {
     /// The call's identity: the macro's name and parameters, the arguments' values (items and
     /// sections by identity).
     fn key(&self, callee: &Value, args: &[Value]) -> Result<u64, Error> {
+        let mut h = self.callee_hasher(callee, args.len())?;
+        for a in args {
+            self.hash_arg(a, &mut h);
+        }
+        Ok(h.finish())
+    }
+
+    /// The start of a call's key: the macro's name and parameters and the number of arguments.
+    fn callee_hasher(&self, callee: &Value, args: usize) -> Result<FxHasher, Error> {
         let name = callee.get_attr("name").ok().filter(|n| n.as_str().is_some()).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
@@ -178,17 +236,92 @@ impl Fragments {
                 p.as_str().hash(&mut h);
             }
         }
-        args.len().hash(&mut h);
-        for a in args {
-            shape_hash_with(a, &self.ids, self.versions.as_ref().map(|v| v.section_ids.as_slice()), &mut h);
-        }
-        Ok(h.finish())
+        args.hash(&mut h);
+        Ok(h)
+    }
+
+    /// Adds an argument to a call's key (items and sections by identity).
+    fn hash_arg(&self, arg: &Value, h: &mut FxHasher) {
+        shape_hash_with(arg, &self.ids, self.versions.as_ref().map(|v| v.section_ids.as_slice()), h);
     }
 }
 
-/// Registers `fragment` in `env`.
+/// Registers `fragment` and `fragment_each` in `env`.
 pub fn register(env: &mut minijinja::Environment<'_>, fragments: Arc<Fragments>) {
+    let each = fragments.clone();
     env.add_function("fragment", move |state: &mut State, callee: Value, args: Rest<Value>| {
         fragments.call(state, &callee, &args)
     });
+    env.add_function(
+        "fragment_each",
+        move |state: &mut State, callee: Value, items: Value, args: Rest<ValueOrKwargs>| -> Result<Value, Error> {
+            let args = args.0.into_iter().map(ValueOrKwargs::into_value).collect::<Vec<Value>>();
+            let (rest, before) = match args.split_last() {
+                Some((last, rest)) if last.is_kwargs() => {
+                    let kwargs = Kwargs::try_from(last.clone())?;
+                    if let Some(other) = kwargs.args().find(|k| *k != "before") {
+                        return Err(Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("fragment_each() knows one keyword argument, `before` (text put before each row), not `{other}`"),
+                        ));
+                    }
+                    let before: Option<String> = kwargs.get("before")?;
+                    (rest, before.unwrap_or_default())
+                }
+                _ => (&args[..], String::new()),
+            };
+            each.call_each(state, &callee, &items, rest, &before)
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::Environment;
+
+    fn render(source: &str, items: Value) -> String {
+        let mut env = Environment::new();
+        let fragments = Arc::new(Fragments::new(0));
+        register(&mut env, fragments.clone());
+        env.add_template("t.html", source).unwrap();
+        env.get_template("t.html").unwrap().render(minijinja::context! { items => items }).unwrap()
+    }
+
+    const ROW: &str = "{% macro row(i, mark) %}<li>{{ i.name }}{{ mark }}</li>{% endmacro %}";
+
+    #[test]
+    fn fragment_each_writes_what_a_loop_of_fragment_calls_writes() {
+        let items = super::super::views::ser(vec![
+            std::collections::BTreeMap::from([("name", "a&b")]),
+            std::collections::BTreeMap::from([("name", "c")]),
+            std::collections::BTreeMap::from([("name", "a&b")]),
+        ]);
+        let looped = render(
+            &format!("{ROW}<ul>{{%- for i in items %}}\n  {{{{ fragment(row, i, '!') }}}}{{%- endfor %}}</ul>"),
+            items.clone(),
+        );
+        let each = render(&format!("{ROW}<ul>{{{{- fragment_each(row, items, '!', before='\\n  ') }}}}</ul>"), items);
+        assert_eq!(each, looped);
+        assert_eq!(each, "<ul>\n  <li>a&amp;b!</li>\n  <li>c!</li>\n  <li>a&amp;b!</li></ul>");
+    }
+
+    #[test]
+    fn fragment_each_and_fragment_share_their_fragments() {
+        // The same call made both ways is one fragment (made once).
+        let mut env = Environment::new();
+        let fragments = Arc::new(Fragments::new(0));
+        register(&mut env, fragments.clone());
+        let source = format!("{ROW}{{{{ fragment_each(row, items, 1) }}}}{{{{ fragment(row, items[0], 1) }}}}");
+        env.add_template("t.html", &source).unwrap();
+        let items = super::super::views::ser(vec![std::collections::BTreeMap::from([("name", "x")])]);
+        let out = env.get_template("t.html").unwrap().render(minijinja::context! { items => items }).unwrap();
+        assert_eq!(out, "<li>x1</li><li>x1</li>");
+        assert_eq!(fragments.made(), 1);
+    }
+
+    #[test]
+    fn fragment_each_of_nothing_is_empty() {
+        assert_eq!(render(&format!("{ROW}[{{{{ fragment_each(row, missing) }}}}]"), Value::UNDEFINED), "[]");
+    }
 }
