@@ -84,7 +84,7 @@ pub fn items<'c>(
 ) -> (Vec<Item>, Vec<&'c Arc<ItemSrc>>) {
     let published = published(content, draft_dirs, opts);
     let paths = section_paths(sections);
-    let (links, around) = links(content, sections, &published, config, opts, memo);
+    let (links, around) = links(content, sections, &published, config, opts, memo, false);
     let options = markdown::options();
     let shared: &[Section] = sections;
     let known = |src: &Arc<ItemSrc>, path: &str| {

@@ -123,7 +123,8 @@ pub fn path_of(section_paths: &HashMap<&str, String>, i: &ItemSrc) -> String {
 
 /// What items' stages resolve links and named files against, and the hash of everything an
 /// item's stage reads besides its own file (see [`surroundings`]). In watch mode the map of
-/// URLs is kept in `memo` while what it follows from is the same.
+/// URLs is kept in `memo` while what it follows from is the same; `same_pages` says the caller
+/// knows it is (a patch: the same files with the same places), so it is not hashed again.
 pub(super) fn links<'c>(
     content: &'c Content,
     sections: &[Section],
@@ -131,8 +132,10 @@ pub(super) fn links<'c>(
     config: &'c Config,
     opts: &ModelOptions,
     memo: &mut Memo,
+    same_pages: bool,
 ) -> (LinkMap<'c>, u64) {
-    let key = if memo.off { 0 } else { pages_key(published, sections) };
+    let known = memo.pages.as_ref().map(|(k, _)| *k).filter(|_| same_pages);
+    let key = if memo.off { 0 } else { known.unwrap_or_else(|| pages_key(published, sections)) };
     let pages = match &memo.pages {
         Some((k, pages)) if *k == key && !memo.off => Arc::clone(pages),
         _ => {
@@ -149,8 +152,11 @@ pub(super) fn links<'c>(
     if !memo.off {
         memo.pages = Some((key, Arc::clone(&pages)));
     }
-    let unpublished =
-        content.items.iter().map(|i| i.content_path.as_str()).filter(|p| !pages.contains_key(*p)).collect();
+    // Every file is published (drafts aside, the common case): no file to look up.
+    let unpublished = match content.items.len() == published.len() {
+        true => BTreeSet::new(),
+        false => content.items.iter().map(|i| i.content_path.as_str()).filter(|p| !pages.contains_key(*p)).collect(),
+    };
     let links = LinkMap {
         pages,
         assets: content.assets.iter().map(|a| a.content_path.as_str()).collect(),

@@ -90,7 +90,8 @@ fn patched(
     if !changed.iter().all(|&n| same_place(published[n], &last.srcs[n])) {
         return None;
     }
-    let (links, around) = links::links(content, sections, &published, config, opts, memo);
+    // The same files in the same places and the same sections: the same page URLs.
+    let (links, around) = links::links(content, sections, &published, config, opts, memo, true);
     // The items kept in `memo` were built in these surroundings too (not so after a failed
     // build in others).
     if around != last.around || around != memo.around {
