@@ -12,9 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use serde_json::json;
-
-use super::search::{CHUNK, Doc, document, shard_count, to_bytes};
+use super::search::{CHUNK, Doc, document, shard_count};
+use super::search_json as json;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::Site;
@@ -55,6 +54,12 @@ fn tokens_of<'a>(site: &'a Site, config: &Config, n: usize) -> (Doc<'a>, String)
         })
     });
     (doc, out)
+}
+
+/// The bytes of a token shard file.
+fn shard_file(shard: &BTreeMap<Box<str>, Vec<u32>>, numbers: &json::DocNumbers) -> Vec<u8> {
+    let size = shard.iter().map(|(t, d)| size_of(t) + d.len() * 6).sum();
+    json::shard(shard.iter().map(|(t, d)| (&**t, d.as_slice())), size, numbers)
 }
 
 fn size_of(token: &str) -> usize {
@@ -108,19 +113,19 @@ fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
         shards[(fnv1a(t) as usize) % count].insert(t.into(), d);
     }
     let mut files = BTreeMap::new();
+    let numbers = json::DocNumbers::new(made.len());
     for (i, shard) in shards.iter().enumerate() {
-        files.insert(format!("search/t-{i}.json"), to_bytes(shard).into());
+        files.insert(format!("search/t-{i}.json"), shard_file(shard, &numbers).into());
     }
     let docs: Vec<&Doc<'_>> = made.iter().map(|(d, _)| d).collect();
     for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        files.insert(format!("search/d-{i}.json"), to_bytes(chunk).into());
+        files.insert(format!("search/d-{i}.json"), json::chunk(chunk.iter().copied()).into());
     }
     if docs.is_empty() {
         files.insert("search/d-0.json".into(), b"[]"[..].into());
     }
     let chunks = docs.chunks(CHUNK).count().max(1);
-    let meta = json!({ "version": 1, "shards": count, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
-    files.insert("search/meta.json".into(), to_bytes(&meta).into());
+    files.insert("search/meta.json".into(), json::meta(count, CHUNK, chunks, docs.len()).into());
     memo.last_tokenized = made.len();
     memo.doc_tokens = made.into_iter().map(|(_, t)| t).collect();
     memo.shards = shards;
@@ -178,13 +183,14 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
     for (k, tokens) in fresh {
         memo.doc_tokens[k] = tokens;
     }
+    let numbers = json::DocNumbers::new(order.len());
     for i in dirty_shards {
-        memo.files.insert(format!("search/t-{i}.json"), to_bytes(&memo.shards[i]).into());
+        memo.files.insert(format!("search/t-{i}.json"), shard_file(&memo.shards[i], &numbers).into());
     }
     for c in dirty_chunks {
         let docs: Vec<Doc<'_>> =
             order.iter().skip(c * CHUNK).take(CHUNK).map(|&n| document(site, config, n, &mut |_| {})).collect();
-        memo.files.insert(format!("search/d-{c}.json"), to_bytes(&docs).into());
+        memo.files.insert(format!("search/d-{c}.json"), json::chunk(&docs).into());
     }
     true
 }
