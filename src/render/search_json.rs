@@ -128,6 +128,7 @@ fn push_word(out: &mut Vec<u8>, word: u64) {
 /// the number of documents: a shard repeats each number many times (a 10,000-page site's
 /// shards hold millions), and copying a made number costs a few instructions where making it
 /// cost some forty.
+#[derive(Debug, Default)]
 pub struct DocNumbers(Vec<u64>);
 
 impl DocNumbers {

@@ -12,6 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::search::{CHUNK, Doc, document, shard_count};
 use super::search_json as json;
 use crate::config::Config;
@@ -34,6 +36,12 @@ pub struct SearchMemo {
     estimate: usize,
     /// The bytes of every index file.
     files: BTreeMap<String, Arc<[u8]>>,
+    /// Where each document's JSON ends in its chunk file (it starts after the byte following
+    /// the one before it, or after the `[` of the chunk), so a chunk is patched by copying the
+    /// other documents' bytes rather than making their documents again.
+    doc_ends: Vec<usize>,
+    /// The document numbers in decimal, for the shards.
+    numbers: json::DocNumbers,
     /// Documents tokenized by the last update (all of them after a whole build), for tests.
     pub last_tokenized: usize,
 }
@@ -98,7 +106,6 @@ pub fn index(
 
 /// Builds the index whole into `memo`.
 fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
-    use rayon::prelude::*;
     let made: Vec<(Doc<'_>, String)> = order.par_iter().map(|&n| tokens_of(site, config, n)).collect();
     let mut postings: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (id, (_, tokens)) in made.iter().enumerate() {
@@ -114,18 +121,25 @@ fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
     }
     let mut files = BTreeMap::new();
     let numbers = json::DocNumbers::new(made.len());
-    for (i, shard) in shards.iter().enumerate() {
-        files.insert(format!("search/t-{i}.json"), shard_file(shard, &numbers).into());
+    let shard_files: Vec<Vec<u8>> = shards.par_iter().map(|shard| shard_file(shard, &numbers)).collect();
+    for (i, bytes) in shard_files.into_iter().enumerate() {
+        files.insert(format!("search/t-{i}.json"), bytes.into());
     }
     let docs: Vec<&Doc<'_>> = made.iter().map(|(d, _)| d).collect();
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        files.insert(format!("search/d-{i}.json"), json::chunk(chunk.iter().copied()).into());
+    let chunks: Vec<(Vec<u8>, Vec<usize>)> =
+        docs.par_chunks(CHUNK).map(|chunk| join(chunk.iter().map(|&doc| Piece::Doc(doc)), 0)).collect();
+    let mut doc_ends = Vec::with_capacity(docs.len());
+    for (i, (bytes, ends)) in chunks.into_iter().enumerate() {
+        files.insert(format!("search/d-{i}.json"), bytes.into());
+        doc_ends.extend(ends);
     }
     if docs.is_empty() {
         files.insert("search/d-0.json".into(), b"[]"[..].into());
     }
     let chunks = docs.chunks(CHUNK).count().max(1);
     files.insert("search/meta.json".into(), json::meta(count, CHUNK, chunks, docs.len()).into());
+    memo.doc_ends = doc_ends;
+    memo.numbers = numbers;
     memo.last_tokenized = made.len();
     memo.doc_tokens = made.into_iter().map(|(_, t)| t).collect();
     memo.shards = shards;
@@ -142,7 +156,9 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
     let mut dirty_shards = BTreeSet::new();
     let mut fresh = Vec::with_capacity(changed.len());
     for &k in &changed {
-        let (_, tokens) = tokens_of(site, config, order[k]);
+        let (doc, tokens) = tokens_of(site, config, order[k]);
+        let mut doc_json = Vec::new();
+        json::document(&mut doc_json, &doc);
         let old: std::collections::HashSet<&str> = memo.doc_tokens[k].split('\n').filter(|t| !t.is_empty()).collect();
         let new: std::collections::HashSet<&str> = tokens.split('\n').filter(|t| !t.is_empty()).collect();
         let id = k as u32;
@@ -172,25 +188,69 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
                 estimate += 5;
             }
         }
-        fresh.push((k, tokens));
+        fresh.push((k, tokens, doc_json));
     }
     if shard_count(estimate) != count {
         return false;
     }
     memo.estimate = estimate;
     memo.last_tokenized = fresh.len();
-    let dirty_chunks: BTreeSet<usize> = fresh.iter().map(|(k, _)| k / CHUNK).collect();
-    for (k, tokens) in fresh {
+    let mut fresh_docs: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+    for (k, tokens, doc_json) in fresh {
         memo.doc_tokens[k] = tokens;
+        fresh_docs.insert(k, doc_json);
     }
-    let numbers = json::DocNumbers::new(order.len());
-    for i in dirty_shards {
-        memo.files.insert(format!("search/t-{i}.json"), shard_file(&memo.shards[i], &numbers).into());
+    let dirty_shards: Vec<usize> = dirty_shards.into_iter().collect();
+    let (shards, numbers) = (&memo.shards, &memo.numbers);
+    let shard_files: Vec<Vec<u8>> = dirty_shards.par_iter().map(|&i| shard_file(&shards[i], numbers)).collect();
+    for (i, bytes) in dirty_shards.into_iter().zip(shard_files) {
+        memo.files.insert(format!("search/t-{i}.json"), bytes.into());
     }
+    let dirty_chunks: BTreeSet<usize> = fresh_docs.keys().map(|k| k / CHUNK).collect();
     for c in dirty_chunks {
-        let docs: Vec<Doc<'_>> =
-            order.iter().skip(c * CHUNK).take(CHUNK).map(|&n| document(site, config, n, &mut |_| {})).collect();
-        memo.files.insert(format!("search/d-{c}.json"), json::chunk(&docs).into());
+        let path = format!("search/d-{c}.json");
+        let first = c * CHUNK;
+        let count = CHUNK.min(now.len() - first);
+        let (Some(old), Some(old_ends)) = (memo.files.get(&path), memo.doc_ends.get(first..first + count)) else {
+            return false;
+        };
+        let starts = std::iter::once(1).chain(old_ends.iter().map(|end| end + 1));
+        let pieces: Option<Vec<&[u8]>> = (first..)
+            .zip(starts.zip(old_ends))
+            .map(|(k, (start, &end))| fresh_docs.get(&k).map(Vec::as_slice).or_else(|| old.get(start..end)))
+            .collect();
+        let Some(pieces) = pieces else {
+            return false;
+        };
+        let (bytes, ends) = join(pieces.into_iter().map(Piece::Json), old.len());
+        memo.doc_ends.splice(first..first + count, ends);
+        memo.files.insert(path, bytes.into());
     }
     true
+}
+
+/// One document of a chunk file: to be written, or its JSON.
+enum Piece<'a> {
+    Doc(&'a Doc<'a>),
+    Json(&'a [u8]),
+}
+
+/// A chunk file of `pieces`, and where each document ends in it; `size` is a guess of its
+/// length.
+fn join<'a>(pieces: impl Iterator<Item = Piece<'a>>, size: usize) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(size + size / 8);
+    let mut ends = Vec::with_capacity(CHUNK);
+    out.push(b'[');
+    for piece in pieces {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        match piece {
+            Piece::Doc(doc) => json::document(&mut out, doc),
+            Piece::Json(bytes) => out.extend_from_slice(bytes),
+        }
+        ends.push(out.len());
+    }
+    out.push(b']');
+    (out, ends)
 }
