@@ -3,8 +3,9 @@
 //! Building the index reads every page's text (about a quarter of a 10,000-page build). In watch
 //! mode the index of the last build is kept (each document's tokens, the postings per shard and
 //! the bytes of every index file); when the documents are the same items in the same order, only
-//! the documents whose item version changed are tokenized again, their postings patched, and
-//! only the shards and chunks they touch serialized again. Anything else (an item added,
+//! the documents whose item version changed are tokenized again, their postings patched, only
+//! the shards they touch serialized again, and the chunks holding them joined from the kept
+//! bytes of their other documents and the changed ones' new JSON. Anything else (an item added,
 //! removed or moved in the order, the number of shards changing, a different configuration)
 //! builds the index whole, from the same [`super::search::document`] function, into the same
 //! bytes as a clean build (tests/watch.rs compares them).
