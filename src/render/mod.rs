@@ -13,6 +13,7 @@ mod jobs;
 mod jsonld;
 pub mod memo;
 mod search;
+mod search_json;
 mod search_memo;
 mod site_views;
 mod sitemap;

@@ -6,13 +6,12 @@
 //! `fnv1a(token) % shards`, with enough shards that each stays near 500 KB, so a query on a
 //! 10,000-page site loads only the shards of its own tokens and the chunks of its hits.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use rayon::prelude::*;
 
-use serde_json::json;
-
+use super::search_json as json;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{ItemData, Site};
@@ -87,27 +86,31 @@ pub fn index(
     let merged: Vec<Vec<(String, Vec<u32>)>> = by_part.into_par_iter().map(merge_part).collect();
     let estimate: usize = merged.iter().flatten().map(|(t, d)| t.len() + 6 + d.len() * 5).sum();
     let shards = shard_count(estimate);
+    let numbers = json::DocNumbers::new(docs.len());
     let shard_bytes = |s: usize| {
-        let mut shard: BTreeMap<&str, &Vec<u32>> = BTreeMap::new();
+        let mut shard: Vec<(&str, &[u32])> = Vec::new();
+        let mut size = 2;
         for (t, d) in shard_parts(s, shards).flat_map(|p| &merged[p]) {
             if shards <= PARTS || (fnv1a(t) as usize) % shards == s {
-                shard.insert(t.as_str(), d);
+                shard.push((t.as_str(), d));
+                size += t.len() + 6 + d.len() * 6;
             }
         }
-        to_bytes(&shard)
+        // Tokens are distinct, so an unstable sort gives the one order a `BTreeMap` would.
+        shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        json::shard(shard, size, &numbers)
     };
     emit_all(shards, &shard_bytes, &mut |i, bytes| emit(OutputFile { path: format!("search/t-{i}.json"), bytes }))?;
     drop(merged);
     let chunks: Vec<&[Doc<'_>]> = docs.chunks(CHUNK).collect();
-    emit_all(chunks.len(), &|i| to_bytes(chunks[i]), &mut |i, bytes| {
+    emit_all(chunks.len(), &|i| json::chunk(chunks[i]), &mut |i, bytes| {
         emit(OutputFile { path: format!("search/d-{i}.json"), bytes })
     })?;
     if docs.is_empty() {
         emit(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec().into() })?;
     }
     let chunks = chunks.len().max(1);
-    let meta = json!({ "version": 1, "shards": shards, "chunk": CHUNK, "chunks": chunks, "docs": docs.len() });
-    emit(OutputFile { path: "search/meta.json".into(), bytes: to_bytes(&meta).into() })
+    emit(OutputFile { path: "search/meta.json".into(), bytes: json::meta(shards, CHUNK, chunks, docs.len()).into() })
 }
 
 /// The partitions holding the tokens of shard `s` of `shards` (a power of two): those whose
@@ -162,8 +165,7 @@ pub fn shard_count(estimate: usize) -> usize {
 /// no token crosses, so indexing them one by one gives the same tokens in the same order.
 pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn FnMut(&str)) -> Doc<'a> {
     let item = &site.items[n];
-    let end = item.text.char_indices().nth(TEXT_CHARS).map_or(item.text.len(), |(i, _)| i);
-    let text = &item.text[..end];
+    let text = item.text.get(..chars_end(&item.text, TEXT_CHARS)).unwrap_or_default();
     index(&item.title);
     index(&item.summary);
     for tag in &item.tags {
@@ -208,6 +210,34 @@ pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn F
         item.summary.as_str(),
         text,
     )
+}
+
+/// Where the first `chars` characters of `text` end (the whole text if it is shorter): the
+/// character starts (bytes not of the form `10xxxxxx`) are counted eight bytes at a time up to
+/// the word holding the one sought, which is found byte by byte. Walking the characters one by
+/// one cost some ten instructions a character, 1,500 a page.
+fn chars_end(text: &str, chars: usize) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let b = text.as_bytes();
+    let (mut i, mut seen) = (0, 0);
+    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let w = u64::from_le_bytes(*word);
+        let starts = 8 - (w & !(w << 1) & HIGH).count_ones() as usize;
+        if seen + starts > chars {
+            break;
+        }
+        seen += starts;
+        i += 8;
+    }
+    for (k, &byte) in b.iter().enumerate().skip(i) {
+        if byte & 0xc0 != 0x80 {
+            if seen == chars {
+                return k;
+            }
+            seen += 1;
+        }
+    }
+    b.len()
 }
 
 /// Token -> the documents of one block that contain it. Tokens of up to 15 bytes (nearly all:
@@ -387,10 +417,6 @@ pub use crate::fxhash::FxHasher;
 /// The text is a slice of the item's: copying it held ~45 MB more at 10,000 pages.
 pub type Doc<'a> = (String, &'a str, &'static str, String, &'a str, &'a str);
 
-pub fn to_bytes<T: serde::Serialize + ?Sized>(v: &T) -> Vec<u8> {
-    serde_json::to_vec(v).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,6 +432,19 @@ mod tests {
                     .filter(|&s| shard_parts(s, shards).any(|p| p == part) && (shards <= PARTS || h % shards == s))
                     .collect();
                 assert_eq!(holders, [h % shards], "{t} with {shards} shards");
+            }
+        }
+    }
+
+    #[test]
+    fn chars_end_where_the_characters_do() {
+        let texts =
+            ["", "a", "abcdefghijklmnopqrstuvwxyz", "赞助商们 «quote» ¥105500 é 🎉🎉 end", "é🎉赞a".repeat(9).as_str()]
+                .map(String::from);
+        for text in &texts {
+            for chars in 0..text.chars().count() + 3 {
+                let expected = text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i);
+                assert_eq!(chars_end(text, chars), expected, "{text:?} {chars}");
             }
         }
     }
