@@ -216,7 +216,7 @@ fn render_site(
                 versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed_reads.as_ref()));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
-                Some(page) => (page.bytes.clone(), None),
+                Some(bytes) => (bytes, None),
                 None => {
                     let prepared = match globals.prepare(job, template.to_string()) {
                         Ok(p) => p,
@@ -417,9 +417,17 @@ impl Globals<'_> {
                 let (slug, url) = views::year_ref(config, y.start_year);
                 let path = Year::path_of(y.start_year);
                 let list: Vec<Value> = y.items.iter().map(|&i| self.items[i].clone()).collect();
+                // Split here, not by the template's `selectattr` over thousands of items.
+                let (mut activities, mut others) = (Vec::new(), Vec::new());
+                for (&i, v) in y.items.iter().zip(&list) {
+                    match site.items[i].kind {
+                        crate::content::fields::Kind::Activities => activities.push(v.clone()),
+                        _ => others.push(v.clone()),
+                    }
+                }
                 let year = context! {
                     label => slug.clone(), slug => slug, url => url, start => y.start_year,
-                    items => list, figures => ser(&y.figures),
+                    items => list, activities => activities, others => others, figures => ser(&y.figures),
                 };
                 (context! { year => year, current_path => path }, t!("academic year {}", "{} 学年", y.start_year))
             }

@@ -144,17 +144,17 @@ impl Versions {
         Some(h.finish())
     }
 
-    /// `path` as the last render made it, if nothing it read changed: known from `changed`
-    /// when none of its reads is there, else by hashing their versions.
-    pub fn reuse(&self, memo: &Memo, path: &str, own: u64, changed: Option<&Changed>) -> Option<Page> {
+    /// The bytes of `path` as the last render made it, if nothing it read changed: known from
+    /// `changed` when none of its reads is there, else by hashing their versions.
+    pub fn reuse(&self, memo: &Memo, path: &str, own: u64, changed: Option<&Changed>) -> Option<Arc<[u8]>> {
         let page = memo.pages.get(path)?;
         if let Some(changed) = changed
             && page.own == own
             && !changed.any(&page.reads)
         {
-            return Some(page.clone());
+            return Some(page.bytes.clone());
         }
-        (self.seen(own, &page.reads)? == page.seen).then(|| page.clone())
+        (self.seen(own, &page.reads)? == page.seen).then(|| page.bytes.clone())
     }
 
     /// What to remember of a page just rendered.
