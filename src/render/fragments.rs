@@ -44,6 +44,24 @@ pub struct Kept {
     seen: u64,
 }
 
+/// Session-wide id -> index in this build (ids are dense: a vector, not a map of 10,000).
+#[derive(Default)]
+struct At(Vec<u32>);
+
+impl At {
+    fn new(ids: &[u32]) -> At {
+        let mut at = vec![u32::MAX; ids.iter().max().map_or(0, |&m| m as usize + 1)];
+        for (n, &id) in ids.iter().enumerate() {
+            at[id as usize] = n as u32;
+        }
+        At(at)
+    }
+
+    fn get(&self, id: u32) -> Option<u32> {
+        self.0.get(id as usize).copied().filter(|&n| n != u32::MAX)
+    }
+}
+
 /// The fragments of one render, and in watch mode those of the renders before.
 pub struct Fragments {
     /// Item identity in keys: session-wide ids in watch mode, indices otherwise.
@@ -52,8 +70,8 @@ pub struct Fragments {
     before: FxHashMap<u64, Kept>,
     versions: Option<Arc<Versions>>,
     /// Session-wide id -> index in this build, for items and sections (watch mode).
-    items_at: FxHashMap<u32, u32>,
-    sections_at: FxHashMap<u32, u32>,
+    items_at: At,
+    sections_at: At,
 }
 
 impl Fragments {
@@ -64,15 +82,15 @@ impl Fragments {
             now: Mutex::default(),
             before: FxHashMap::default(),
             versions: None,
-            items_at: FxHashMap::default(),
-            sections_at: FxHashMap::default(),
+            items_at: At::default(),
+            sections_at: At::default(),
         }
     }
 
     /// A watch rebuild's fragments: `before` are the fragments of the renders before, reused
     /// when `versions` say nothing they read changed.
     pub fn watching(versions: Arc<Versions>, before: FxHashMap<u64, Kept>) -> Fragments {
-        let at = |ids: &[u32]| ids.iter().enumerate().map(|(n, &id)| (id, n as u32)).collect();
+        let at = |ids: &[u32]| At::new(ids);
         Fragments {
             ids: versions.item_ids.as_slice().into(),
             now: Mutex::default(),
@@ -200,10 +218,10 @@ impl Fragments {
             .iter()
             .map(|r| {
                 Some(match *r {
-                    Read::Item(id) => Read::Item(*self.items_at.get(&id)?),
-                    Read::ItemAround(id) => Read::ItemAround(*self.items_at.get(&id)?),
-                    Read::Section(id) => Read::Section(*self.sections_at.get(&id)?),
-                    Read::SectionItems(id) => Read::SectionItems(*self.sections_at.get(&id)?),
+                    Read::Item(id) => Read::Item(self.items_at.get(id)?),
+                    Read::ItemAround(id) => Read::ItemAround(self.items_at.get(id)?),
+                    Read::Section(id) => Read::Section(self.sections_at.get(id)?),
+                    Read::SectionItems(id) => Read::SectionItems(self.sections_at.get(id)?),
                     site => site,
                 })
             })

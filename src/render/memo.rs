@@ -311,17 +311,22 @@ pub fn keep<J>(
 pub fn now_version(site: &Site) -> u64 {
     let now = site.now.timestamp();
     let tz = site.now.time_zone();
-    let mut past = 0usize;
-    for item in &site.items {
-        past += usize::from(item.date.is_some_and(|d| d.start_instant(tz) <= now));
-        if let ItemData::Activity(a) = &item.data {
-            past += usize::from(a.end.is_some_and(|d| d.start_instant(tz) <= now));
-        }
-        if let ItemData::Round(r) = &item.data {
-            past += usize::from(r.opens_at <= now) + usize::from(r.closes_at <= now);
-            past += r.stages.iter().filter(|s| s.at <= now).count();
-        }
-    }
+    // In parallel: a date's instant in the time zone is the costly part (10,000 per rebuild).
+    let past: usize = site
+        .items
+        .par_iter()
+        .map(|item| {
+            let mut past = usize::from(item.date.is_some_and(|d| d.start_instant(tz) <= now));
+            if let ItemData::Activity(a) = &item.data {
+                past += usize::from(a.end.is_some_and(|d| d.start_instant(tz) <= now));
+            }
+            if let ItemData::Round(r) = &item.data {
+                past += usize::from(r.opens_at <= now) + usize::from(r.closes_at <= now);
+                past += r.stages.iter().filter(|s| s.at <= now).count();
+            }
+            past
+        })
+        .sum();
     let mut h = hasher();
     (site.now.date().to_string(), past).hash(&mut h);
     h.finish()
