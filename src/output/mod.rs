@@ -146,6 +146,7 @@ pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Di
     let mut olds = old.files.iter().peekable();
     // New files whose path an old file had.
     let mut kept = 0;
+    let mut changed = Vec::new();
     for f in &new.files {
         while olds.next_if(|o| o.path < f.path).is_some() {}
         let old = olds.peek().filter(|o| o.path == f.path);
@@ -153,10 +154,15 @@ pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Di
         if old.is_some_and(|o| std::sync::Arc::ptr_eq(&o.bytes, &f.bytes) || o.bytes == f.bytes) {
             continue;
         }
-        let p = out.join(&f.path);
-        replace_file(&p, |tmp| fs::write(tmp, &f.bytes)).map_err(|e| fail(&p, e))?;
-        stats.written.push(f.path.clone());
+        changed.push(f);
     }
+    // Written in parallel: an edit rewrites megabytes (the site calendar, search shards).
+    use rayon::prelude::*;
+    changed.par_iter().try_for_each(|f| {
+        let p = out.join(&f.path);
+        replace_file(&p, |tmp| fs::write(tmp, &f.bytes)).map_err(|e| fail(&p, e))
+    })?;
+    stats.written.extend(changed.iter().map(|f| f.path.clone()));
     for c in &new.copies {
         let p = out.join(&c.path);
         let same_source = old_copies.get(c.path.as_str()) == Some(&c.from.as_path());

@@ -125,20 +125,13 @@ fn render_site(
     let changed: Option<Vec<usize>> = last_values
         .as_ref()
         .map(|(_, versions)| (0..versions.len()).filter(|&n| versions[n] != item_versions[n]).collect());
-    let extra_memo = memo.on.then(|| ExtraMemo {
-        around,
-        ids: &ids.0,
-        versions: &item_versions,
-        changed: changed.as_deref(),
-        search: &mut memo.search,
-        feeds: &mut memo.feeds,
-    });
     lap.mark("versions of items");
-    // The files beyond pages (feeds, calendars, search index; parallel inside) come first and
-    // the pages after, not both at once: the search index's working memory and the template
-    // values then never coexist (peak RSS at 10,000 pages 320 -> 247 MiB, CPU time unchanged).
-    let extra = extra_files(site, config, jobs, extra_memo, sink);
-    lap.mark("feed, calendars, sitemap, search");
+    // A one-off build makes the files beyond pages (feeds, calendars, search index; parallel
+    // inside) first and the pages after, not both at once: the search index's working memory
+    // and the template values then never coexist (peak RSS at 10,000 pages 320 -> 247 MiB, CPU
+    // time unchanged). A watch rebuild makes them on a thread of their own beside the views and
+    // versions below (mostly one thread's work), which they do not read.
+    let extra_in_turn = (!memo.on).then(|| extra_files(site, config, jobs, None, sink));
     let (site, html): (&Site, Option<Vec<std::sync::Arc<str>>>) = match model {
         Model::Kept(site) => (site, None),
         Model::Released(site) => {
@@ -157,47 +150,78 @@ fn render_site(
             (site, Some(html))
         }
     };
-    let shared: &Memo = memo;
-    let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
-    let items = match (last_values, &changed) {
-        (Some((mut values, _)), Some(changed)) => {
-            views::remake(site, config, neighbours, &mut values, changed, &reuse);
-            values
+    let (mut search, mut feeds) = (std::mem::take(&mut memo.search), memo.feeds.take());
+    let extra_memo = memo.on.then(|| ExtraMemo {
+        around,
+        ids: &ids.0,
+        versions: &item_versions,
+        changed: changed.as_deref(),
+        search: &mut search,
+        feeds: &mut feeds,
+    });
+    let (extra, items, sections, site_value, versions, fragments, changed_reads) = std::thread::scope(|scope| {
+        let beside = extra_memo.map(|m| scope.spawn(move || extra_files(site, config, jobs, Some(m), sink)));
+        let shared: &Memo = memo;
+        let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
+        let items = match (last_values, &changed) {
+            (Some((mut values, _)), Some(changed)) => {
+                views::remake(site, config, neighbours, &mut values, changed, &reuse);
+                values
+            }
+            _ => views::items(site, config, neighbours, html, &reuse),
+        };
+        if memo.on {
+            memo.keep_views(around, &ids.0, &item_versions, &items, changed.as_deref());
         }
-        _ => views::items(site, config, neighbours, html, &reuse),
-    };
-    if memo.on {
-        memo.keep_views(around, &ids.0, &item_versions, &items, changed.as_deref());
-    }
-    lap.mark("item views");
-    let sections = site_views::sections(site, config, &items);
-    let site_value = site_views::site_value(site, config, &items, &sections);
-    // With the last render's frame, lists hold the same items as then unless a partner's (its
-    // tier) or a round's (its status) own facts changed: their versions are taken from the last
-    // render's. A partner whose contributions or neighbours changed is in the same lists.
-    let last_versions = memo.last_versions.take();
-    let same_lists = changed.as_deref().is_some_and(|c| {
-        c.iter().all(|&n| match site.items[n].data {
-            crate::model::ItemData::Activity(_) | crate::model::ItemData::Page => true,
-            _ => last_versions.as_ref().is_some_and(|l| l.by_id.get(ids.0[n]) == Some(item_parts[n].0)),
-        })
+        lap.mark("item views");
+        let sections = site_views::sections(site, config, &items);
+        let site_value = site_views::site_value(site, config, &items, &sections);
+        // With the last render's frame, lists hold the same items as then unless a partner's
+        // (its tier) or a round's (its status) own facts changed: their versions are taken from
+        // the last render's. A partner whose contributions or neighbours changed is in the same
+        // lists.
+        let last_versions = memo.last_versions.take();
+        let same_lists = changed.as_deref().is_some_and(|c| {
+            c.iter().all(|&n| match site.items[n].data {
+                crate::model::ItemData::Activity(_) | crate::model::ItemData::Page => true,
+                _ => last_versions.as_ref().is_some_and(|l| l.by_id.get(ids.0[n]) == Some(item_parts[n].0)),
+            })
+        });
+        let versions = memo.on.then(|| {
+            let now = memo::now_version(site);
+            let last = last_versions.as_deref().filter(|_| same_lists);
+            std::sync::Arc::new(Versions::new(
+                memo,
+                around,
+                ids.clone(),
+                &item_parts,
+                &sections,
+                &site_value,
+                now,
+                last,
+            ))
+        });
+        let fragments = std::sync::Arc::new(match &versions {
+            Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),
+            None => Fragments::new(site.items.len()),
+        });
+        // Pages need their reads' versions hashed only if one of them changed since the last
+        // render.
+        let changed_reads = match (&versions, last_versions) {
+            (Some(now), Some(last)) => memo::Changed::between(&last, now),
+            _ => None,
+        };
+        lap.mark("site views and versions");
+        // A panic on the extras' thread is the same panic here.
+        let extra = match beside {
+            Some(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => extra_in_turn.unwrap_or(Ok(0)),
+        };
+        lap.mark("feed, calendars, sitemap, search (beside the views in watch mode)");
+        (extra, items, sections, site_value, versions, fragments, changed_reads)
     });
-    let versions = memo.on.then(|| {
-        let now = memo::now_version(site);
-        let last = last_versions.as_deref().filter(|_| same_lists);
-        std::sync::Arc::new(Versions::new(memo, around, ids.clone(), &item_parts, &sections, &site_value, now, last))
-    });
-    let fragments = std::sync::Arc::new(match &versions {
-        Some(v) => Fragments::watching(v.clone(), std::mem::take(&mut memo.fragments)),
-        None => Fragments::new(site.items.len()),
-    });
+    (memo.search, memo.feeds) = (search, feeds);
     fragments::register(&mut env, fragments.clone());
-    // Pages need their reads' versions hashed only if one of them changed since the last render.
-    let changed_reads = match (&versions, last_versions) {
-        (Some(now), Some(last)) => memo::Changed::between(&last, now),
-        _ => None,
-    };
-    lap.mark("site views and versions");
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
     let globals =
