@@ -359,6 +359,20 @@ pub fn fnv1a_bytes(bytes: &[u8]) -> u32 {
     h
 }
 
+/// Text of `len` characters drawn from `alphabet` by a xorshift generator (`seed` moves on):
+/// the random input of the tests that hold fast paths to their reference versions.
+#[cfg(test)]
+pub(crate) fn random_text(alphabet: &[char], len: usize, seed: &mut u32) -> String {
+    (0..len)
+        .map(|_| {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 17;
+            *seed ^= *seed << 5;
+            alphabet[*seed as usize % alphabet.len()]
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -406,14 +420,7 @@ mod tests {
         let alphabet: Vec<char> = "aZ9 é×ΟΔя中文赞助。，ーア한𠀀\u{20}-_.!€ǅ\n".chars().collect();
         let mut seed = 0x2545_f491_u32;
         for len in 0..400 {
-            let text: String = (0..len % 23)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    alphabet[seed as usize % alphabet.len()]
-                })
-                .collect();
+            let text = random_text(&alphabet, len % 23, &mut seed);
             for unigrams in [false, true] {
                 assert_eq!(tokens(&text, unigrams), reference_tokens(&text, unigrams), "{text:?}");
             }
@@ -468,14 +475,7 @@ mod tests {
                 .collect();
         let mut seed = 0x9e37_79b9_u32;
         for len in 0..600 {
-            let text: String = (0..len % 31)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    alphabet[seed as usize % alphabet.len()]
-                })
-                .collect();
+            let text = random_text(&alphabet, len % 31, &mut seed);
             assert_eq!(counts(&text), reference_counts(&text), "{text:?}");
         }
     }

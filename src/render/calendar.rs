@@ -235,14 +235,7 @@ mod tests {
         let alphabet: Vec<char> = "ab 9,;:中文赞é🎉\\".chars().collect();
         let mut seed = 0x1234_5678_u32;
         for len in 0..400 {
-            let value: String = (0..len)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 17;
-                    seed ^= seed << 5;
-                    alphabet[seed as usize % alphabet.len()]
-                })
-                .collect();
+            let value = crate::text::random_text(&alphabet, len, &mut seed);
             for param in [None, Some("VALUE=DATE")] {
                 let mut ours = String::new();
                 line(&mut ours, "DESCRIPTION", param, &value);
