@@ -249,6 +249,17 @@ fn template_fragment_each_of_something_not_a_list() {
 }
 
 #[test]
+fn template_fragment_each_of_something_not_a_macro() {
+    let err = fails(|s| {
+        s.write(
+            "themes/test/templates/page.html",
+            "<h1>{{ page.title }}</h1>\n{{ fragment_each(page.title, [page]) }}\n",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn template_fragment_each_with_an_unknown_keyword() {
     let err = fails(|s| {
         s.write(

@@ -90,12 +90,11 @@ impl Fragments {
     /// A watch rebuild's fragments: `before` are the fragments of the renders before, reused
     /// when `versions` say nothing they read changed.
     pub fn watching(versions: Arc<Versions>, before: FxHashMap<u64, Kept>) -> Fragments {
-        let at = |ids: &[u32]| At::new(ids);
         Fragments {
             ids: versions.item_ids.as_slice().into(),
             now: Mutex::default(),
-            items_at: at(&versions.item_ids),
-            sections_at: at(&versions.section_ids),
+            items_at: At::new(&versions.item_ids),
+            sections_at: At::new(&versions.section_ids),
             before,
             versions: Some(versions),
         }
@@ -156,7 +155,7 @@ impl Fragments {
         })?;
         // The key of each call is the one `fragment(macro, item, rest...)` computes: the
         // macro's part is hashed once and carried on per item.
-        let head = self.callee_hasher(callee, rest.len() + 1)?;
+        let head = self.callee_hasher(callee, rest.len() + 1, "fragment_each(m.row, items)")?;
         let mut args = Vec::with_capacity(rest.len() + 1);
         args.push(Value::UNDEFINED);
         args.extend_from_slice(rest);
@@ -232,7 +231,7 @@ impl Fragments {
     /// The call's identity: the macro's name and parameters, the arguments' values (items and
     /// sections by identity).
     fn key(&self, callee: &Value, args: &[Value]) -> Result<u64, Error> {
-        let mut h = self.callee_hasher(callee, args.len())?;
+        let mut h = self.callee_hasher(callee, args.len(), "fragment(m.row, item)")?;
         for a in args {
             self.hash_arg(a, &mut h);
         }
@@ -240,11 +239,16 @@ impl Fragments {
     }
 
     /// The start of a call's key: the macro's name and parameters and the number of arguments.
-    fn callee_hasher(&self, callee: &Value, args: usize) -> Result<FxHasher, Error> {
+    /// `example` is the call as the error for a callee that is not a macro shows it.
+    fn callee_hasher(&self, callee: &Value, args: usize, example: &str) -> Result<FxHasher, Error> {
         let name = callee.get_attr("name").ok().filter(|n| n.as_str().is_some()).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidOperation,
-                format!("fragment() takes a macro first (as in fragment(m.row, item)), got {}", callee.kind()),
+                format!(
+                    "{}() takes a macro first (as in {example}), got {}",
+                    example.split('(').next().unwrap_or_default(),
+                    callee.kind()
+                ),
             )
         })?;
         let mut h = FxHasher::default();
