@@ -105,12 +105,17 @@ fn render_site(
     };
     let around = memo::hash_of((fingerprint, site.items.len()));
     let kept = memo.frame.take();
+    let old = kept.clone();
     // Told by the frame, not by comparing addresses: a new frame may be allocated where the
     // dropped one was.
     let (frame, frame_kept) = match memo.on {
         true => Frame::for_site(kept, site, config, theme, around, Some(&mut |site: &Site| memo.ids(site))),
         false => Frame::for_site(None, site, config, theme, around, None),
     };
+    if memo.on && !frame_kept {
+        memo.pages_for(old.as_deref(), &frame);
+    }
+    drop(old);
     let (jobs, ids, neighbours) = (&frame.jobs, &frame.ids, &frame.neighbours);
     lap.mark("jobs");
     let item_parts = match memo.on {
@@ -237,7 +242,7 @@ fn render_site(
             let path = path.clone();
             let own = versions.as_ref().map(|_| frame.owns[k]);
             let known =
-                versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, &path, own, changed_reads.as_ref()));
+                versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, k, own, changed_reads.as_ref()));
             let (bytes, page) = match known {
                 // Already in the memo, as it is.
                 Some(bytes) => (bytes, None),
@@ -262,7 +267,7 @@ fn render_site(
             if path.ends_with(".html") {
                 pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            let remembered = page.map(|p| (path.clone(), p));
+            let remembered = page.map(|p| (k, p));
             (sink(OutputFile { path, bytes }), remembered)
         })
         .collect();
@@ -305,7 +310,7 @@ fn render_site(
     };
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(values));
     if memo.on {
-        memo::keep(memo, remembered, &frame.targets, rendered_now.into_inner(), |(_, path)| path.clone());
+        memo::keep(memo, remembered, rendered_now.into_inner());
         // Every page in the memo was made or checked with these versions.
         memo.last_versions = if failures.is_empty() { versions.clone() } else { None };
         if let Ok(f) = std::sync::Arc::try_unwrap(fragments) {
@@ -487,8 +492,8 @@ impl Globals<'_> {
     }
 }
 
-/// A page as the memo keeps it, by output path.
-type Remembered = (String, memo::Page);
+/// A page as the memo keeps it, by job.
+type Remembered = (usize, memo::Page);
 
 /// A page ready to render: template, context (without `site`) and what it is (for messages).
 struct Prepared {

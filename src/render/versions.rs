@@ -64,7 +64,7 @@ impl Versions {
         last: Option<&Versions>,
     ) -> Versions {
         if memo.around != around {
-            memo.pages.clear();
+            memo.pages.iter_mut().for_each(|page| *page = None);
             memo.fragments.clear();
             memo.around = around;
         }
@@ -144,10 +144,10 @@ impl Versions {
         Some(h.finish())
     }
 
-    /// The bytes of `path` as the last render made it, if nothing it read changed: known from
-    /// `changed` when none of its reads is there, else by hashing their versions.
-    pub fn reuse(&self, memo: &Memo, path: &str, own: u64, changed: Option<&Changed>) -> Option<Arc<[u8]>> {
-        let page = memo.pages.get(path)?;
+    /// The bytes of job `job`'s page as the last render made it, if nothing it read changed:
+    /// known from `changed` when none of its reads is there, else by hashing their versions.
+    pub fn reuse(&self, memo: &Memo, job: usize, own: u64, changed: Option<&Changed>) -> Option<Arc<[u8]>> {
+        let page = memo.pages.get(job)?.as_ref()?;
         if let Some(changed) = changed
             && page.own == own
             && !changed.any(&page.reads)
