@@ -57,12 +57,12 @@ fn unescape(s: &str) -> String {
 /// Internal links (`href` under the site's base path) whose page or anchor does not exist.
 fn links(site: &Site, output: &Output, config: &Config, root: &Path, errors: &mut Diagnostics) {
     let files: HashSet<&str> =
-        output.files.iter().map(|f| f.path.as_str()).chain(output.copies.iter().map(|c| c.path.as_str())).collect();
+        output.files.iter().map(|f| &*f.path).chain(output.copies.iter().map(|c| c.path.as_str())).collect();
     let anchors: HashMap<&str, HashSet<&str>> = output
         .files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|t| (f.path.as_str(), ids(t))))
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|t| (&*f.path, ids(t))))
         .collect();
     let mut seen = HashSet::new();
     let mut items: Vec<&crate::model::Item> = site.items.iter().collect();

@@ -77,7 +77,7 @@ pub(super) fn extra_files(
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostic> {
     let mut n = 0;
-    let mut emit = |path: String, bytes: std::sync::Arc<[u8]>| {
+    let mut emit = |path: std::sync::Arc<str>, bytes: std::sync::Arc<[u8]>| {
         n += 1;
         sink(OutputFile { path, bytes })
     };
@@ -185,7 +185,7 @@ pub(super) fn extra_files(
     };
     for (item, bytes) in site.items.iter().zip(&rounds) {
         if let Some(bytes) = bytes {
-            emit(format!("{}calendar.ics", item.path.trim_start_matches('/')), bytes.clone())?;
+            emit(format!("{}calendar.ics", item.path.trim_start_matches('/')).into(), bytes.clone())?;
         }
     }
     emit("sitemap.xml".into(), sitemap)?;

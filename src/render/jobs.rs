@@ -153,7 +153,7 @@ pub(super) struct Frame {
     around: u64,
     pub jobs: Vec<Job>,
     /// Per job: its template and output path.
-    pub targets: Vec<(String, String)>,
+    pub targets: Vec<(String, Arc<str>)>,
     /// Per job, in watch mode: the hash of its own context (see [`own`]).
     pub owns: Vec<u64>,
     /// Session-wide ids of items and sections (watch mode).
@@ -180,11 +180,11 @@ impl Frame {
             return (kept, true);
         }
         let jobs = jobs(site, config, theme);
-        let targets: Vec<(String, String)> = jobs
+        let targets: Vec<(String, Arc<str>)> = jobs
             .iter()
             .map(|job| {
                 let (template, path) = target(site, job);
-                (template.to_string(), path)
+                (template.to_string(), path.into())
             })
             .collect();
         let (ids, owns) = match ids {

@@ -279,15 +279,12 @@ impl Memo {
     pub(super) fn pages_for(&mut self, old: Option<&super::jobs::Frame>, new: &super::jobs::Frame) {
         let pages = std::mem::take(&mut self.pages);
         let mut by_path: HashMap<&str, Page> = match old {
-            Some(old) if old.targets.len() == pages.len() => old
-                .targets
-                .iter()
-                .zip(pages)
-                .filter_map(|((_, path), page)| Some((path.as_str(), page?)))
-                .collect(),
+            Some(old) if old.targets.len() == pages.len() => {
+                old.targets.iter().zip(pages).filter_map(|((_, path), page)| Some((path.as_ref(), page?))).collect()
+            }
             _ => HashMap::default(),
         };
-        self.pages = new.targets.iter().map(|(_, path)| by_path.remove(path.as_str())).collect();
+        self.pages = new.targets.iter().map(|(_, path)| by_path.remove::<str>(path)).collect();
     }
 
     /// Session-wide ids of the items and sections of `site` (new ones get the next free id).

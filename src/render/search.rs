@@ -100,11 +100,13 @@ pub fn index(
         shard.sort_unstable_by(|a, b| a.0.cmp(b.0));
         json::shard(shard, size, &numbers)
     };
-    emit_all(shards, &shard_bytes, &mut |i, bytes| emit(OutputFile { path: format!("search/t-{i}.json"), bytes }))?;
+    emit_all(shards, &shard_bytes, &mut |i, bytes| {
+        emit(OutputFile { path: format!("search/t-{i}.json").into(), bytes })
+    })?;
     drop(merged);
     let chunks: Vec<&[Doc<'_>]> = docs.chunks(CHUNK).collect();
     emit_all(chunks.len(), &|i| json::chunk(chunks[i]), &mut |i, bytes| {
-        emit(OutputFile { path: format!("search/d-{i}.json"), bytes })
+        emit(OutputFile { path: format!("search/d-{i}.json").into(), bytes })
     })?;
     if docs.is_empty() {
         emit(OutputFile { path: "search/d-0.json".into(), bytes: b"[]".to_vec().into() })?;

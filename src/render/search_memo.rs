@@ -39,7 +39,7 @@ pub struct SearchMemo {
     /// The estimate of the index size the shard count comes from.
     estimate: usize,
     /// The bytes of every index file.
-    files: BTreeMap<String, Arc<[u8]>>,
+    files: BTreeMap<Arc<str>, Arc<[u8]>>,
     /// Where each document's JSON ends in its chunk file (it starts after the byte following
     /// the one before it, or after the `[` of the chunk), so a chunk is patched by copying the
     /// other documents' bytes rather than making their documents again.
@@ -136,14 +136,14 @@ fn whole(site: &Site, config: &Config, order: &[usize], memo: &mut SearchMemo) {
     let numbers = json::DocNumbers::new(made.len());
     let shard_files: Vec<Vec<u8>> = shards.par_iter().map(|shard| shard_file(shard, &numbers)).collect();
     for (i, bytes) in shard_files.into_iter().enumerate() {
-        files.insert(format!("search/t-{i}.json"), bytes.into());
+        files.insert(format!("search/t-{i}.json").into(), bytes.into());
     }
     let docs: Vec<&Doc<'_>> = made.iter().map(|(d, _)| d).collect();
     let chunks: Vec<(Vec<u8>, Vec<usize>)> =
         docs.par_chunks(CHUNK).map(|chunk| join(chunk.iter().map(|&doc| Piece::Doc(doc)), 0)).collect();
     let mut doc_ends = Vec::with_capacity(docs.len());
     for (i, (bytes, ends)) in chunks.into_iter().enumerate() {
-        files.insert(format!("search/d-{i}.json"), bytes.into());
+        files.insert(format!("search/d-{i}.json").into(), bytes.into());
         doc_ends.extend(ends);
     }
     if docs.is_empty() {
@@ -217,14 +217,15 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
     let (shards, numbers) = (&memo.shards, &memo.numbers);
     let shard_files: Vec<Vec<u8>> = dirty_shards.par_iter().map(|&i| shard_file(&shards[i], numbers)).collect();
     for (i, bytes) in dirty_shards.into_iter().zip(shard_files) {
-        memo.files.insert(format!("search/t-{i}.json"), bytes.into());
+        memo.files.insert(format!("search/t-{i}.json").into(), bytes.into());
     }
     let dirty_chunks: BTreeSet<usize> = fresh_docs.keys().map(|k| k / CHUNK).collect();
     for c in dirty_chunks {
         let path = format!("search/d-{c}.json");
         let first = c * CHUNK;
         let count = CHUNK.min(now.len() - first);
-        let (Some(old), Some(old_ends)) = (memo.files.get(&path), memo.doc_ends.get(first..first + count)) else {
+        let (Some(old), Some(old_ends)) = (memo.files.get(path.as_str()), memo.doc_ends.get(first..first + count))
+        else {
             return false;
         };
         let starts = std::iter::once(1).chain(old_ends.iter().map(|end| end + 1));
@@ -237,7 +238,7 @@ fn patch(site: &Site, config: &Config, order: &[usize], now: &[(u32, u64)], memo
         };
         let (bytes, ends) = join(pieces.into_iter().map(Piece::Json), old.len());
         memo.doc_ends.splice(first..first + count, ends);
-        memo.files.insert(path, bytes.into());
+        memo.files.insert(path.into(), bytes.into());
     }
     true
 }
