@@ -102,21 +102,22 @@ impl Fragments {
 
     /// What a watch session keeps for the next render: this render's fragments and those of
     /// the renders before it did not use (still checked against versions when used), unless
-    /// they have grown far beyond this render's.
-    pub fn keep(self) -> FxHashMap<u64, Kept> {
-        let Some(versions) = self.versions else { return FxHashMap::default() };
+    /// they have grown far beyond this render's. Also hands back this render's fragments as
+    /// they were, for the caller to free where it costs no one time.
+    pub fn keep(self) -> (FxHashMap<u64, Kept>, impl Send) {
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
+        let Some(versions) = self.versions else { return (FxHashMap::default(), now) };
         let mut kept = self.before;
         if kept.len() > 4 * (now.len() + 1_000) {
             kept.retain(|key, _| now.get(key).is_some_and(|m| m.kept));
         }
-        for (key, made) in now.into_iter().filter(|(_, m)| !m.kept) {
+        for (&key, made) in now.iter().filter(|(_, m)| !m.kept) {
             let reads = versions.stable(&made.reads);
             if let Some(seen) = versions.seen(key, &reads) {
                 kept.insert(key, Kept { text: made.text.clone(), reads, seen });
             }
         }
-        kept
+        (kept, now)
     }
 
     /// Fragments made in this render, for tests and timings.
