@@ -218,6 +218,8 @@ pub struct Memo {
     pub(super) frame: Option<Arc<super::jobs::Frame>>,
     /// The last render's item values with their versions, for a render with the same frame.
     pub(super) values: Option<(Vec<Value>, Vec<u64>)>,
+    /// The last render's long lists of items, for a render whose lists hold the same items.
+    pub(super) lists: Option<super::site_views::Lists>,
     /// The template environment of the last render (templates compiled, filters registered) by
     /// the fingerprint of the configuration and theme it was made for.
     pub(super) env: Option<(u64, minijinja::Environment<'static>)>,

@@ -169,7 +169,7 @@ fn render_site(
         search: &mut search,
         feeds: &mut feeds,
     });
-    let (extra, items, sections, site_value, versions, fragments, changed_reads) = std::thread::scope(|scope| {
+    let (extra, items, lists, sections, site_value, versions, fragments, changed_reads) = std::thread::scope(|scope| {
         let beside = extra_memo.map(|m| scope.spawn(move || extra_files(site, config, jobs, Some(m), sink)));
         let shared: &Memo = memo;
         let reuse = |n: usize| shared.on.then(|| shared.view(around, ids.0[n], item_versions[n])).flatten();
@@ -184,8 +184,6 @@ fn render_site(
             memo.keep_views(around, &ids.0, &item_versions, &items, changed.as_deref());
         }
         lap.mark("item views");
-        let sections = site_views::sections(site, config, &items);
-        let site_value = site_views::site_value(site, config, &items, &sections);
         // With the last render's frame, lists hold the same items as then unless a partner's
         // (its tier) or a round's (its status) own facts changed: their versions are taken from
         // the last render's. A partner whose contributions or neighbours changed is in the same
@@ -197,6 +195,18 @@ fn render_site(
                 _ => last_versions.as_ref().is_some_and(|l| l.by_id.get(ids.0[n]) == Some(item_parts[n].0)),
             })
         });
+        // The last render's lists (`site.activities`, sections' items, ...) with the changed
+        // items' values swapped in when they hold the same items, else new lists.
+        let kept_lists = memo.lists.take().filter(|_| same_lists);
+        let lists = match (kept_lists, &changed) {
+            (Some(mut lists), Some(changed)) => match lists.patch(&items, changed) {
+                true => lists,
+                false => site_views::Lists::new(site, config, &items, memo.on),
+            },
+            _ => site_views::Lists::new(site, config, &items, memo.on),
+        };
+        let sections = site_views::sections(site, config, &lists);
+        let site_value = site_views::site_value(site, config, &lists, &sections);
         let versions = memo.on.then(|| {
             let now = memo::now_version(site);
             let last = last_versions.as_deref().filter(|_| same_lists);
@@ -228,7 +238,7 @@ fn render_site(
             None => extra_in_turn.unwrap_or(Ok(0)),
         };
         lap.mark("feed, calendars, sitemap, search (beside the views in watch mode)");
-        (extra, items, sections, site_value, versions, fragments, changed_reads)
+        (extra, items, lists, sections, site_value, versions, fragments, changed_reads)
     });
     (memo.search, memo.feeds) = (search, feeds);
     fragments::register(&mut env, fragments.clone());
@@ -306,6 +316,16 @@ fn render_site(
     }
     lap.mark("pages collected");
     let Globals { site_value, page_links, .. } = globals;
+    // A watch session keeps the lists, unshared for the next render to patch in place: what
+    // else holds them goes now (in a one-off build, with the rest below).
+    let (site_value, sections) = match memo.on {
+        true => {
+            drop((site_value, sections));
+            memo.lists = Some(lists);
+            (None, Vec::new())
+        }
+        false => (Some((site_value, lists)), sections),
+    };
     // This render's fragments once the memo has taken what it keeps of them.
     let mut made_now = None;
     if memo.on {

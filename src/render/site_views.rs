@@ -1,5 +1,11 @@
 //! The values of the whole site templates see: `site` (its lists, tags, years, totals) and each
 //! section, built from the item values of `views.rs`.
+//!
+//! The long lists (`site.activities`, a section's `items`, ...) are [`Lists`], which a watch
+//! session keeps: when the site's shape is the same, the next render swaps the changed items'
+//! values into them in place instead of building lists of 10,000 items again.
+
+use std::sync::Arc;
 
 use minijinja::{Value, context};
 
@@ -9,37 +15,115 @@ use crate::config::Config;
 use crate::model::{ItemData, Site, Status};
 use crate::when::rfc3339;
 
-/// The global `site` value every template sees.
-pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Value]) -> SiteEntries {
-    let s = &config.site;
-    // One pass over the list order fills every list (each was a pass of its own: at 10,000 items
-    // a pass is mostly waiting for memory).
-    let (mut activities, mut partners, mut rounds, mut open_rounds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut members: Vec<Vec<Value>> = vec![Vec::new(); s.tiers.len()];
-    for &n in &site.order {
-        let item = &site.items[n];
-        match &item.data {
-            ItemData::Activity(_) => activities.push(items[n].clone()),
-            ItemData::Partner(p) => {
-                partners.push(items[n].clone());
-                if let Some(m) = members.get_mut(p.tier) {
-                    m.push(items[n].clone());
-                }
+/// A list of item values as templates see it (a sequence), with each item's place in it when
+/// kept by a watch session.
+#[derive(Debug)]
+struct List {
+    values: Arc<Vec<Value>>,
+    /// Per item index: its place in `values` (`u32::MAX`: not in the list). Empty in one-off
+    /// builds.
+    at: Vec<u32>,
+}
+
+impl List {
+    fn new(items: &[Value], members: Vec<usize>, places: bool) -> List {
+        let mut at = Vec::new();
+        if places {
+            at = vec![u32::MAX; items.len()];
+            for (k, &n) in members.iter().enumerate() {
+                at[n] = k as u32;
             }
-            ItemData::Round(r) => {
-                rounds.push(items[n].clone());
-                if r.status != Status::Closed {
-                    open_rounds.push(items[n].clone());
+        }
+        List { values: Arc::new(members.into_iter().map(|n| items[n].clone()).collect()), at }
+    }
+
+    /// The list as a template value (the same sequence `Value::from(Vec<Value>)` makes).
+    fn value(&self) -> Value {
+        Value::from_dyn_object(self.values.clone())
+    }
+}
+
+/// The site's long lists of items: `site.activities`, `partners`, `rounds`, `open_rounds`, each
+/// tier's partners, and each section's items.
+#[derive(Debug)]
+pub struct Lists {
+    activities: List,
+    partners: List,
+    rounds: List,
+    open_rounds: List,
+    tiers: Vec<List>,
+    sections: Vec<List>,
+}
+
+impl Lists {
+    /// The lists of `site` holding `items` (with each item's place in them when `places`, for
+    /// [`Lists::patch`]).
+    pub fn new(site: &Site, config: &Config, items: &[Value], places: bool) -> Lists {
+        // One pass over the list order fills every list (each was a pass of its own: at 10,000
+        // items a pass is mostly waiting for memory).
+        let (mut activities, mut partners, mut rounds, mut open_rounds) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); config.site.tiers.len()];
+        for &n in &site.order {
+            match &site.items[n].data {
+                ItemData::Activity(_) => activities.push(n),
+                ItemData::Partner(p) => {
+                    partners.push(n);
+                    if let Some(m) = members.get_mut(p.tier) {
+                        m.push(n);
+                    }
                 }
+                ItemData::Round(r) => {
+                    rounds.push(n);
+                    if r.status != Status::Closed {
+                        open_rounds.push(n);
+                    }
+                }
+                ItemData::Page => {}
             }
-            ItemData::Page => {}
+        }
+        let list = |members| List::new(items, members, places);
+        Lists {
+            activities: list(activities),
+            partners: list(partners),
+            rounds: list(rounds),
+            open_rounds: list(open_rounds),
+            tiers: members.into_iter().map(list).collect(),
+            sections: site.sections.iter().map(|s| list(s.items.clone())).collect(),
         }
     }
+
+    /// Puts the values of the `changed` items into the lists, which must hold the same items in
+    /// the same order as when they were made (a site of the same shape whose partners kept their
+    /// tier and rounds their status). False, with nothing changed, when a list is still shared
+    /// with a value of the last render or was made without places.
+    pub fn patch(&mut self, items: &[Value], changed: &[usize]) -> bool {
+        let singles = [&mut self.activities, &mut self.partners, &mut self.rounds, &mut self.open_rounds];
+        let mut all: Vec<&mut List> =
+            singles.into_iter().chain(self.tiers.iter_mut()).chain(self.sections.iter_mut()).collect();
+        if !all.iter_mut().all(|l| l.at.len() == items.len() && Arc::get_mut(&mut l.values).is_some()) {
+            return false;
+        }
+        for list in all {
+            let Some(values) = Arc::get_mut(&mut list.values) else { return false };
+            for &n in changed {
+                if let Some(&k) = list.at.get(n).filter(|&&k| k != u32::MAX) {
+                    values[k as usize] = items[n].clone();
+                }
+            }
+        }
+        true
+    }
+}
+
+/// The global `site` value every template sees.
+pub fn site_value(site: &Site, config: &Config, lists: &Lists, sections: &[Value]) -> SiteEntries {
+    let s = &config.site;
     let tiers: Vec<Value> = s
         .tiers
         .iter()
-        .zip(members)
-        .map(|(tier, members)| context! { id => &tier.id, name => &tier.name, partners => members })
+        .zip(&lists.tiers)
+        .map(|(tier, members)| context! { id => &tier.id, name => &tier.name, partners => members.value() })
         .collect();
     let menu: Vec<Value> = s.menu.iter().map(|m| context! { name => &m.name, url => config.url(&m.url) }).collect();
     let tags: Vec<Value> = site
@@ -70,10 +154,10 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
         ("tiers", Value::from(tiers)),
         ("extra", ser(table_to_json(&s.extra))),
         ("sections", Value::from(section_map)),
-        ("activities", Value::from(activities)),
-        ("partners", Value::from(partners)),
-        ("rounds", Value::from(rounds)),
-        ("open_rounds", Value::from(open_rounds)),
+        ("activities", lists.activities.value()),
+        ("partners", lists.partners.value()),
+        ("rounds", lists.rounds.value()),
+        ("open_rounds", lists.open_rounds.value()),
         ("tags", Value::from(tags)),
         ("years", Value::from(years)),
         ("totals", ser(&site.totals)),
@@ -92,12 +176,12 @@ pub fn site_value(site: &Site, config: &Config, items: &[Value], sections: &[Val
 }
 
 /// One value per section (its items are the item values, in list order).
-pub fn sections(site: &Site, config: &Config, items: &[Value]) -> Vec<Value> {
+pub fn sections(site: &Site, config: &Config, lists: &Lists) -> Vec<Value> {
     site.sections
         .iter()
         .enumerate()
         .map(|(n, s)| {
-            let list: Vec<Value> = s.items.iter().map(|&n| items[n].clone()).collect();
+            let list = lists.sections[n].value();
             let subsections: Vec<Value> = s
                 .subsections
                 .iter()
