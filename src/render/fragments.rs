@@ -92,7 +92,9 @@ impl Fragments {
     pub fn watching(versions: Arc<Versions>, before: FxHashMap<u64, Kept>) -> Fragments {
         Fragments {
             ids: versions.item_ids.as_slice().into(),
-            now: Mutex::default(),
+            // Sized for the fragments of the last render (most are used again): no rehashing
+            // while a list of thousands of rows fills it.
+            now: Mutex::new(FxHashMap::with_capacity_and_hasher(before.len(), Default::default())),
             items_at: At::new(&versions.item_ids),
             sections_at: At::new(&versions.section_ids),
             before,
@@ -160,14 +162,20 @@ impl Fragments {
         let mut args = Vec::with_capacity(rest.len() + 1);
         args.push(Value::UNDEFINED);
         args.extend_from_slice(rest);
-        let mut out = String::new();
+        let mut texts = Vec::with_capacity(list.size_hint().0);
         for item in list {
             let mut h = head.clone();
             for a in std::iter::once(&item).chain(rest) {
                 self.hash_arg(a, &mut h);
             }
             args[0] = item;
-            let text = self.text(state, h.finish(), callee, &args)?;
+            texts.push(self.text(state, h.finish(), callee, &args)?);
+        }
+        // Joined into one allocation of the right size (a list of 3,000 rows grew its string a
+        // dozen times, copying it each time).
+        let text_of = |t: &Value| t.as_str().unwrap_or_default().len();
+        let mut out = String::with_capacity(texts.iter().map(|t| before.len() + text_of(t)).sum());
+        for text in &texts {
             out.push_str(before);
             out.push_str(text.as_str().unwrap_or_default());
         }
