@@ -6,7 +6,8 @@
 
 use rayon::prelude::*;
 
-use super::{Job, Sink, atom, calendar, memo, page_path, search, search_memo, sitemap};
+use super::jobs::{Job, page_path};
+use super::{Sink, atom, calendar, memo, search, search_memo, sitemap};
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Site, Tag, Year};

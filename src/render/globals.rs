@@ -1,0 +1,153 @@
+//! The context of each page: what `Globals::prepare` puts in a job's context (the page's item,
+//! its section, a list page's paginator, a tag's or year's items) and `Globals::finish`, which
+//! renders it with `site` added. Everything here is shared by all pages of one render.
+
+use minijinja::{Environment, Value, context};
+
+use super::jobs::{Job, page_path};
+use super::memo;
+use super::template_errors::template_error;
+use super::views::{self, ser};
+use crate::codes::Code;
+use crate::config::Config;
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
+use crate::model::{Site, Tag, Year};
+use crate::t;
+use crate::theme::Theme;
+
+pub(super) struct Globals<'a> {
+    pub env: &'a Environment<'static>,
+    pub site: &'a Site,
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub items: &'a [Value],
+    pub sections: &'a [Value],
+    pub site_value: Value,
+    /// Per section, `paginator.pages` (filled by the first of its pages to render).
+    pub page_links: Vec<std::sync::OnceLock<Value>>,
+}
+
+impl Globals<'_> {
+    /// A job's context (without `site`), for its template from `jobs::target`.
+    pub fn prepare(&self, job: &Job, template: String) -> Result<Prepared, Diagnostic> {
+        let site = self.site;
+        let config = self.config;
+        let (ctx, what) = match job {
+            Job::Item(n) => {
+                let item = &site.items[*n];
+                let section = &self.sections[item.section];
+                (
+                    context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
+                    Text::same(item.source.display().to_string()),
+                )
+            }
+            Job::Section { section, page, pages } => {
+                let s = &site.sections[*section];
+                let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+                let list: Vec<Value> = if s.dir.is_empty() {
+                    s.items.iter().map(|&n| self.items[n].clone()).collect()
+                } else {
+                    s.items.iter().skip((page - 1) * per).take(per).map(|&n| self.items[n].clone()).collect()
+                };
+                let url_of = |p: usize| config.url(&page_path(&s.path, p));
+                // The same list for every page of the section, built once (it was built per
+                // page: quadratic in the number of pages).
+                let page_links = self.page_links[*section]
+                    .get_or_init(|| {
+                        let links: Vec<Value> =
+                            (1..=*pages).map(|p| context! { number => p, url => url_of(p) }).collect();
+                        let key = memo::hash_of((&s.path, *pages));
+                        Value::from_object(memo::Keyed { key, inner: Value::from(links) })
+                    })
+                    .clone();
+                let paginator = context! {
+                    items => list,
+                    current => page,
+                    total => pages,
+                    per_page => per,
+                    total_items => s.items.len(),
+                    pages => page_links,
+                    prev => (*page > 1).then(|| url_of(page - 1)),
+                    next => (page < pages).then(|| url_of(page + 1)),
+                };
+                (
+                    context! {
+                        section => self.sections[*section].clone(),
+                        paginator => paginator,
+                        current_path => page_path(&s.path, *page),
+                    },
+                    Text::same(
+                        s.source
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_else(|| format!("content/{}", s.dir)),
+                    ),
+                )
+            }
+            Job::Tags => (context! { current_path => "/tags/" }, t!("the tag list", "标签列表")),
+            Job::Tag(n) => {
+                let t = &site.tags[*n];
+                let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
+                let path = Tag::path_of(&t.slug);
+                let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
+                (context! { tag => tag, current_path => path }, t!("tag `{}`", "标签 `{}`", t.name))
+            }
+            Job::Years => (context! { current_path => "/years/" }, t!("the year list", "学年列表")),
+            Job::Year(n) => {
+                let y = &site.years[*n];
+                let (slug, url) = views::year_ref(config, y.start_year);
+                let path = Year::path_of(y.start_year);
+                let list: Vec<Value> = y.items.iter().map(|&i| self.items[i].clone()).collect();
+                // Split here, not by the template's `selectattr` over thousands of items.
+                let (mut activities, mut others) = (Vec::new(), Vec::new());
+                for (&i, v) in y.items.iter().zip(&list) {
+                    match site.items[i].kind {
+                        crate::content::fields::Kind::Activities => activities.push(v.clone()),
+                        _ => others.push(v.clone()),
+                    }
+                }
+                let year = context! {
+                    label => slug.clone(), slug => slug, url => url, start => y.start_year,
+                    items => list, activities => activities, others => others, figures => ser(&y.figures),
+                };
+                (context! { year => year, current_path => path }, t!("academic year {}", "{} 学年", y.start_year))
+            }
+            Job::Search => (context! { current_path => "/search/" }, t!("the search page", "搜索页")),
+            Job::NotFound => (context! { current_path => "/404.html" }, t!("the 404 page", "404 页面")),
+        };
+        Ok(Prepared { template, ctx, what })
+    }
+
+    /// Renders a prepared job.
+    pub fn finish(&self, p: &Prepared) -> Result<String, Diagnostic> {
+        let (template, what) = (&p.template, &p.what);
+        let tmpl = self.env.get_template(template).map_err(|_| {
+            let (what_en, what_zh, chain) = (&what.en, &what.zh, self.theme.chain.join(" -> "));
+            Diagnostic::new(
+                format!(
+                    "themes/{}/templates/{template}",
+                    self.theme.chain.first().map(String::as_str).unwrap_or("default")
+                ),
+                Code::TemplateMissing,
+                t!(
+                    "template `{template}` not found (needed for {what_en})",
+                    "找不到模板 `{template}`（{what_zh}需要它）"
+                ),
+            )
+            .hint(t!("add it to the theme (themes searched: {chain})", "把它加到主题里（已查找的主题：{chain}）"))
+        })?;
+        let ctx = context! { site => self.site_value.clone(), ..p.ctx.clone() };
+        tmpl.render(ctx).map_err(|e| {
+            let (what_en, what_zh) = (&what.en, &what.zh);
+            template_error(self.theme, &e, &t!("rendering {what_en}", "渲染 {what_zh}"))
+        })
+    }
+}
+
+/// A page ready to render: template, context (without `site`) and what it is (for messages).
+pub(super) struct Prepared {
+    template: String,
+    ctx: Value,
+    what: Text,
+}
