@@ -173,11 +173,11 @@ impl Fragments {
         }
         // Joined into one allocation of the right size (a list of 3,000 rows grew its string a
         // dozen times, copying it each time).
-        let text_of = |t: &Value| t.as_str().unwrap_or_default().len();
-        let mut out = String::with_capacity(texts.iter().map(|t| before.len() + text_of(t)).sum());
-        for text in &texts {
+        let texts: Vec<&str> = texts.iter().map(|t| t.as_str().unwrap_or_default()).collect();
+        let mut out = String::with_capacity(texts.iter().map(|t| before.len() + t.len()).sum());
+        for text in texts {
             out.push_str(before);
-            out.push_str(text.as_str().unwrap_or_default());
+            out.push_str(text);
         }
         Ok(Value::from_safe_string(out))
     }

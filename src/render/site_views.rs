@@ -99,15 +99,14 @@ impl Lists {
     /// with a value of the last render or was made without places.
     pub fn patch(&mut self, items: &[Value], changed: &[usize]) -> bool {
         let singles = [&mut self.activities, &mut self.partners, &mut self.rounds, &mut self.open_rounds];
-        let mut all: Vec<&mut List> =
-            singles.into_iter().chain(self.tiers.iter_mut()).chain(self.sections.iter_mut()).collect();
-        if !all.iter_mut().all(|l| l.at.len() == items.len() && Arc::get_mut(&mut l.values).is_some()) {
-            return false;
-        }
-        for list in all {
-            let Some(values) = Arc::get_mut(&mut list.values) else { return false };
+        let all = singles.into_iter().chain(self.tiers.iter_mut()).chain(self.sections.iter_mut());
+        let unshared: Option<Vec<(&mut Vec<Value>, &[u32])>> = all
+            .map(|List { values, at }| Some((Arc::get_mut(values)?, &at[..])).filter(|(_, at)| at.len() == items.len()))
+            .collect();
+        let Some(unshared) = unshared else { return false };
+        for (values, at) in unshared {
             for &n in changed {
-                if let Some(&k) = list.at.get(n).filter(|&&k| k != u32::MAX) {
+                if let Some(&k) = at.get(n).filter(|&&k| k != u32::MAX) {
                     values[k as usize] = items[n].clone();
                 }
             }
