@@ -144,8 +144,11 @@ fn model_stages(opts: &BuildOptions, caches: &mut Caches) -> Result<Modeled, Bui
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let now = when::resolve_now(opts.now.as_deref(), epoch.as_deref(), &config.tz)
         .map_err(|m| BuildError::Usage(Diagnostic::new("", Code::BadNow, m)))?;
-    let theme = theme::load(root, &config.site.theme, &config.site.language);
-    let content = content::load_cached(root, &config, &mut caches.content);
+    // Side by side: reading the theme (1-1.6 ms) is a good part of a watch rebuild's first stage.
+    let (theme, content) = rayon::join(
+        || theme::load(root, &config.site.theme, &config.site.language),
+        || content::load_cached(root, &config, &mut caches.content),
+    );
     let model_opts = ModelOptions { drafts: opts.drafts, now };
     let (theme, content) = match (theme, content) {
         (Ok(t), Ok((c, errors))) if errors.is_empty() => (t, c),
