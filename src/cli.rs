@@ -347,6 +347,11 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             if std::env::var_os("LIAISON_TIMINGS").is_some() {
                 for (stage, d) in &built.stages {
                     let _ = writeln!(err, "{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
+                    if *stage == "render and write" {
+                        for (step, d) in &built.render_steps {
+                            let _ = writeln!(err, "{:>28}  {:>7.1} ms {step}", "", d.as_secs_f64() * 1000.0);
+                        }
+                    }
                 }
             }
             let (pages, files) = (built.pages(), built.files());

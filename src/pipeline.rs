@@ -53,6 +53,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in order, for `LIAISON_TIMINGS=1`.
     pub stages: Vec<(&'static str, Duration)>,
+    /// The steps of the render stage of [`build`] (empty after [`build_site`]).
+    pub render_steps: Vec<(&'static str, Duration)>,
 }
 
 impl Built {
@@ -109,7 +111,7 @@ pub fn build_site_cached(opts: &BuildOptions, caches: &mut Caches) -> Result<Bui
     stages.push(("render", lap.elapsed()));
     let pages = output.files.iter().filter(|f| f.path.ends_with(".html")).count();
     let files = output.files.len() + output.copies.len();
-    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages })
+    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages, render_steps: Vec::new() })
 }
 
 /// The site up to the model, and the time it took.
@@ -201,5 +203,6 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let files = rendered.files + rendered.copies.len();
     let output = Output { files: Vec::new(), copies: rendered.copies };
     let site = std::sync::Arc::new(site);
-    Ok(Built { config, site, output, pages: rendered.pages, files, elapsed: start.elapsed(), stages })
+    let (pages, render_steps) = (rendered.pages, rendered.steps);
+    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages, render_steps })
 }

@@ -25,6 +25,29 @@ fn closing_line_reports_pages_and_time() {
 }
 
 #[test]
+fn timings_name_the_stages_and_the_render_steps() {
+    let site = Site::fixture("basic");
+    let out = site.cmd(&["build", "--now", "2018-09-15"]).env("LIAISON_TIMINGS", "1").output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let names: Vec<&str> = err
+        .lines()
+        .map(|l| match l.split_once(" ms") {
+            Some((_, step)) if !step.trim().is_empty() => step.trim(),
+            _ => l.split(':').next().unwrap_or("").trim(),
+        })
+        .collect();
+    let stages = ["config, theme and content", "model", "render and write", "copy files and swap"];
+    let steps = ["jobs", "feed, calendars, sitemap, search", "item views", "pages"];
+    for name in stages.iter().chain(&steps) {
+        assert!(names.contains(name), "{name} missing from:\n{err}");
+    }
+    // The steps of the render come right after its stage, before the next stage.
+    let at = |n: &str| names.iter().position(|x| *x == n).unwrap();
+    assert!(at("render and write") < at("jobs") && at("pages") < at("copy files and swap"), "{err}");
+}
+
+#[test]
 fn pretty_urls_for_every_page_kind() {
     let site = built();
     let files = site.output_files();

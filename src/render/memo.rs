@@ -363,22 +363,21 @@ pub fn hash_of(value: impl Hash) -> u64 {
     h.finish()
 }
 
-/// Times the steps of a render (in watch mode, for `LIAISON_TIMINGS=1`).
+/// Times the steps of a render, for `LIAISON_TIMINGS=1` (a dozen clock reads per render).
 pub struct Lap {
-    at: Option<std::time::Instant>,
+    at: std::time::Instant,
     pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Lap {
-    pub fn new(on: bool) -> Lap {
-        Lap { at: on.then(std::time::Instant::now), steps: Vec::new() }
+    /// A lap starting now.
+    pub fn start() -> Lap {
+        Lap { at: std::time::Instant::now(), steps: Vec::new() }
     }
 
     /// Notes the time since the last mark as `step`'s.
     pub fn mark(&mut self, step: &'static str) {
-        if let Some(at) = &mut self.at {
-            self.steps.push((step, at.elapsed()));
-            *at = std::time::Instant::now();
-        }
+        self.steps.push((step, self.at.elapsed()));
+        self.at = std::time::Instant::now();
     }
 }

@@ -50,6 +50,8 @@ pub struct Rendered {
     pub pages: usize,
     /// Files to copy as they are (theme static files, content assets), sorted by path.
     pub copies: Vec<CopiedFile>,
+    /// Time spent in each step of the render, for `LIAISON_TIMINGS=1`.
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Renders every page of `site` with `theme` into memory: the pages in the order of their jobs,
@@ -96,7 +98,7 @@ fn render_site(
     sink: &Sink<'_>,
 ) -> Result<(Rendered, Vec<OutputFile>), Diagnostics> {
     let pages_to_sink = matches!(model, Model::Released(_));
-    let mut lap = memo::Lap::new(memo.on);
+    let mut lap = memo::Lap::start();
     let fingerprint = config_fingerprint(config, theme);
     // A watch session compiles the templates again only when the theme or configuration changed.
     let mut env = match memo.env.take() {
@@ -142,6 +144,9 @@ fn render_site(
     // time unchanged). A watch rebuild makes them on a thread of their own beside the views and
     // versions below (mostly one thread's work), which they do not read.
     let extra_in_turn = (!memo.on).then(|| extra_files(site, config, jobs, None, sink));
+    if extra_in_turn.is_some() {
+        lap.mark("feed, calendars, sitemap, search");
+    }
     let (site, html): (&Site, Option<Vec<std::sync::Arc<str>>>) = match model {
         Model::Kept(site) => (site, None),
         Model::Released(site) => {
@@ -237,7 +242,9 @@ fn render_site(
             Some(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             None => extra_in_turn.unwrap_or(Ok(0)),
         };
-        lap.mark("feed, calendars, sitemap, search (beside the views in watch mode)");
+        if memo.on {
+            lap.mark("feed, calendars, sitemap, search (beside the views)");
+        }
         (extra, items, lists, sections, site_value, versions, fragments, changed_reads)
     });
     (memo.search, memo.feeds) = (search, feeds);
@@ -355,9 +362,9 @@ fn render_site(
     };
     let garbage = (values, site_value, page_links, made_now);
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(garbage));
+    lap.mark("remember pages, free values");
     if memo.on {
-        lap.mark("remember pages");
-        memo.last_steps = lap.steps;
+        memo.last_steps = lap.steps.clone();
         memo.frame = Some(frame);
     }
     for e in failures.into_iter().chain(extra_error) {
@@ -382,7 +389,7 @@ fn render_site(
     copies.sort_by(|a, b| a.path.cmp(&b.path));
     copies.dedup_by(|a, b| a.path == b.path);
     let pages = pages.into_inner();
-    errors.sorted().into_result((Rendered { files: ok_pages + extra_files, pages, copies }, files))
+    errors.sorted().into_result((Rendered { files: ok_pages + extra_files, pages, copies, steps: lap.steps }, files))
 }
 
 fn environment(config: &Config, theme: &Theme) -> Result<Environment<'static>, Diagnostics> {
