@@ -74,7 +74,21 @@ pub(super) fn extra_files(
     site: &Site,
     config: &Config,
     jobs: &[Job],
-    mut memo: Option<ExtraMemo<'_>>,
+    memo: Option<ExtraMemo<'_>>,
+    sink: &Sink<'_>,
+) -> Result<usize, Diagnostic> {
+    match memo {
+        Some(m) => extra_files_watched(site, config, jobs, m, sink),
+        None => extra_files_once(site, config, jobs, sink),
+    }
+}
+
+/// [`extra_files`] in a watch session: what nothing it reads changed in comes from the memo.
+fn extra_files_watched(
+    site: &Site,
+    config: &Config,
+    jobs: &[Job],
+    m: ExtraMemo<'_>,
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostic> {
     let mut n = 0;
@@ -84,25 +98,20 @@ pub(super) fn extra_files(
     };
     // The feed and the calendars read items, and nothing else of the site: the feed is made
     // again when any item changed, each item's events when it changed.
-    let key = memo.as_ref().map(|m| memo::hash_of((m.around, m.ids, m.versions)));
-    let atom = match (&memo, key) {
-        (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.key == key) => {
-            m.feeds.as_ref().map(|f| f.atom.clone()).unwrap_or_default()
-        }
-        _ => atom::render(site, config).into_bytes().into(),
+    let key = memo::hash_of((m.around, m.ids, m.versions));
+    let atom = match m.feeds.as_ref().filter(|f| f.key == key) {
+        Some(f) => f.atom.clone(),
+        None => atom::render(site, config).into_bytes().into(),
     };
     // With the last render's frame, only the changed items' events and dates are looked at.
-    let mut in_order = memo.as_mut().and_then(|m| {
-        let feeds = m.feeds.as_mut().filter(|f| f.around == m.around)?;
-        let kept = feeds.in_order.take()?;
-        (m.changed.is_some() && kept.events.len() == site.items.len()).then_some(kept)
-    });
-    let changed = memo.as_ref().and_then(|m| m.changed).filter(|_| in_order.is_some()).unwrap_or_default();
+    let mut in_order = m.feeds.as_mut().filter(|f| f.around == m.around).and_then(|f| f.in_order.take());
+    in_order = in_order.filter(|kept| m.changed.is_some() && kept.events.len() == site.items.len());
+    let changed = m.changed.filter(|_| in_order.is_some()).unwrap_or_default();
     let lastmod = |n: usize| site.items[n].updated.or(site.items[n].date);
     let mut same_events = in_order.is_some();
     let mut same_dates = in_order.is_some();
-    let events: Vec<std::sync::Arc<str>> = match (&memo, &mut in_order) {
-        (Some(_), Some(kept)) => {
+    let events: Vec<std::sync::Arc<str>> = match &mut in_order {
+        Some(kept) => {
             let mut events = std::mem::take(&mut kept.events);
             for &n in changed {
                 let now: std::sync::Arc<str> = calendar::item_events(&site.items[n], config).into();
@@ -112,7 +121,7 @@ pub(super) fn extra_files(
             }
             events
         }
-        (Some(m), None) => {
+        None => {
             let known = m.feeds.as_ref().filter(|f| f.around == m.around);
             (0..site.items.len())
                 .into_par_iter()
@@ -124,15 +133,12 @@ pub(super) fn extra_files(
                 })
                 .collect()
         }
-        (None, _) => site.items.par_iter().map(|i| calendar::item_events(i, config).into()).collect(),
     };
-    let kept_key = memo.as_ref().and_then(|m| m.feeds.as_ref()).map(|f| f.sitemap.0).filter(|_| same_dates);
-    let sitemap_key = kept_key.or_else(|| memo.as_ref().map(|m| sitemap_key(m.around, site, jobs)));
-    let sitemap: std::sync::Arc<[u8]> = match (&memo, sitemap_key) {
-        (Some(m), Some(key)) if m.feeds.as_ref().is_some_and(|f| f.sitemap.0 == key) => {
-            m.feeds.as_ref().map(|f| f.sitemap.1.clone()).unwrap_or_default()
-        }
-        _ => {
+    let kept_key = m.feeds.as_ref().map(|f| f.sitemap.0).filter(|_| same_dates);
+    let sitemap_key = kept_key.unwrap_or_else(|| sitemap_key(m.around, site, jobs));
+    let sitemap: std::sync::Arc<[u8]> = match m.feeds.as_ref().filter(|f| f.sitemap.0 == sitemap_key) {
+        Some(f) => f.sitemap.1.clone(),
+        None => {
             let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
             sitemap::render(&entries, config).into_bytes().into()
         }
@@ -141,29 +147,27 @@ pub(super) fn extra_files(
         Some(kept) if same_events => kept.calendar.clone(),
         _ => calendar::site_calendar(site, config, &events).into_bytes().into(),
     };
-    if let (Some(m), Some(key), Some(sitemap_key)) = (memo.as_mut(), key, sitemap_key) {
-        let feeds = m.feeds.get_or_insert_with(|| memo::Feeds {
-            key,
-            around: m.around,
-            atom: atom.clone(),
-            events: Default::default(),
-            sitemap: (sitemap_key, sitemap.clone()),
-            in_order: None,
-        });
-        if feeds.around != m.around {
-            feeds.events.clear();
-        }
-        (feeds.key, feeds.around, feeds.atom, feeds.sitemap) =
-            (key, m.around, atom.clone(), (sitemap_key, sitemap.clone()));
-        for n in memo::indices(in_order.is_some().then_some(changed), site.items.len()) {
-            feeds.events.entry((m.ids[n], m.versions[n])).or_insert_with(|| events[n].clone());
-        }
-        // Events of earlier versions are dropped now and then, not on every rebuild.
-        if feeds.events.len() > site.items.len() + site.items.len() / 8 + 16 {
-            let now: std::collections::HashSet<(u32, u64)> =
-                (0..site.items.len()).map(|n| (m.ids[n], m.versions[n])).collect();
-            feeds.events.retain(|id, _| now.contains(id));
-        }
+    let feeds = m.feeds.get_or_insert_with(|| memo::Feeds {
+        key,
+        around: m.around,
+        atom: atom.clone(),
+        events: Default::default(),
+        sitemap: (sitemap_key, sitemap.clone()),
+        in_order: None,
+    });
+    if feeds.around != m.around {
+        feeds.events.clear();
+    }
+    (feeds.key, feeds.around, feeds.atom, feeds.sitemap) =
+        (key, m.around, atom.clone(), (sitemap_key, sitemap.clone()));
+    for n in memo::indices(in_order.is_some().then_some(changed), site.items.len()) {
+        feeds.events.entry((m.ids[n], m.versions[n])).or_insert_with(|| events[n].clone());
+    }
+    // Events of earlier versions are dropped now and then, not on every rebuild.
+    if feeds.events.len() > site.items.len() + site.items.len() / 8 + 16 {
+        let now: std::collections::HashSet<(u32, u64)> =
+            (0..site.items.len()).map(|n| (m.ids[n], m.versions[n])).collect();
+        feeds.events.retain(|id, _| now.contains(id));
     }
     emit("atom.xml".into(), atom)?;
     emit("calendar.ics".into(), calendar.clone())?;
@@ -190,23 +194,55 @@ pub(super) fn extra_files(
         }
     }
     emit("sitemap.xml".into(), sitemap)?;
-    if let Some(feeds) = memo.as_mut().and_then(|m| m.feeds.as_mut()) {
-        let lastmods = match in_order {
-            Some(mut kept) => {
-                for &n in changed {
-                    kept.lastmods[n] = lastmod(n);
-                }
-                kept.lastmods
+    let lastmods = match in_order {
+        Some(mut kept) => {
+            for &n in changed {
+                kept.lastmods[n] = lastmod(n);
             }
-            None => (0..site.items.len()).map(lastmod).collect(),
-        };
+            kept.lastmods
+        }
+        None => (0..site.items.len()).map(lastmod).collect(),
+    };
+    if let Some(feeds) = m.feeds.as_mut() {
         feeds.in_order = Some(memo::InOrder { events, calendar, lastmods, rounds });
     }
-    match memo {
-        Some(m) => {
-            search_memo::index(site, config, m.around, m.ids, m.versions, m.search, &mut |f| emit(f.path, f.bytes))?
-        }
-        None => search::index(site, config, &mut |f| emit(f.path, f.bytes))?,
-    }
+    search_memo::index(site, config, m.around, m.ids, m.versions, m.search, &mut |f| emit(f.path, f.bytes))?;
     Ok(n)
+}
+
+/// [`extra_files`] of a one-off build (no memo): the search index beside the feed, the calendars
+/// and the sitemap, each of these beside the others. Made one after another, the files other
+/// than the search index left a core idle for 40 ms at 10,000 pages.
+fn extra_files_once(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>) -> Result<usize, Diagnostic> {
+    let made = std::sync::atomic::AtomicUsize::new(0);
+    let emit = |path: std::sync::Arc<str>, bytes: std::sync::Arc<[u8]>| {
+        made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink(OutputFile { path, bytes })
+    };
+    let calendars = || -> Result<(), Diagnostic> {
+        let events: Vec<String> = site.items.par_iter().map(|i| calendar::item_events(i, config)).collect();
+        let (site_calendar, rounds) = rayon::join(
+            || emit("calendar.ics".into(), calendar::site_calendar(site, config, &events).into_bytes().into()),
+            || {
+                site.items.par_iter().zip(&events).try_for_each(|(item, events)| match item.data {
+                    crate::model::ItemData::Round(_) => emit(
+                        format!("{}calendar.ics", item.path.trim_start_matches('/')).into(),
+                        calendar::round_calendar(item, config, events).into_bytes().into(),
+                    ),
+                    _ => Ok(()),
+                })
+            },
+        );
+        site_calendar.and(rounds)
+    };
+    let feed_and_sitemap = || -> Result<(), Diagnostic> {
+        emit("atom.xml".into(), atom::render(site, config).into_bytes().into())?;
+        emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
+        let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
+        emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())
+    };
+    let search = || search::index(site, config, &mut |f| emit(f.path, f.bytes));
+    let ((a, b), c) = rayon::join(|| rayon::join(calendars, feed_and_sitemap), search);
+    a.and(b).and(c)?;
+    Ok(made.into_inner())
 }
