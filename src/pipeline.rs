@@ -53,8 +53,8 @@ pub struct Built {
     pub elapsed: Duration,
     /// Time spent in each stage, in order, for `LIAISON_TIMINGS=1`.
     pub stages: Vec<(&'static str, Duration)>,
-    /// The steps of the render stage of [`build`] (empty after [`build_site`]).
-    pub render_steps: Vec<(&'static str, Duration)>,
+    /// The steps of the render stage, in order, for `LIAISON_TIMINGS=1`.
+    pub render_steps: render::Steps,
 }
 
 impl Built {
@@ -107,11 +107,12 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, BuildError> {
 pub fn build_site_cached(opts: &BuildOptions, caches: &mut Caches) -> Result<Built, BuildError> {
     let Modeled { config, theme, site, start, mut stages } = model_stages(opts, caches)?;
     let lap = Instant::now();
-    let output = render::render(&site, &config, &theme, &mut caches.render).map_err(BuildError::Content)?;
+    let (output, render_steps) =
+        render::render(&site, &config, &theme, &mut caches.render).map_err(BuildError::Content)?;
     stages.push(("render", lap.elapsed()));
     let pages = output.files.iter().filter(|f| f.path.ends_with(".html")).count();
     let files = output.files.len() + output.copies.len();
-    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages, render_steps: Vec::new() })
+    Ok(Built { config, site, output, pages, files, elapsed: start.elapsed(), stages, render_steps })
 }
 
 /// The site up to the model, and the time it took.

@@ -85,7 +85,7 @@ impl Rebuilder {
             for (stage, d) in &built.stages {
                 eprintln!("{stage:>28}: {:>7.1} ms", d.as_secs_f64() * 1000.0);
                 if *stage == "render" {
-                    for (step, d) in &self.caches.render.last_steps {
+                    for (step, d) in &built.render_steps {
                         eprintln!("{:>28}  {:>7.1} ms {step}", "", d.as_secs_f64() * 1000.0);
                     }
                 }

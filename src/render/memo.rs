@@ -225,8 +225,6 @@ pub struct Memo {
     pub(super) env: Option<(u64, minijinja::Environment<'static>)>,
     /// Pages rendered (not reused) by the last render, for tests and timings.
     pub last_rendered: usize,
-    /// Time spent in each step of the last render, for `LIAISON_TIMINGS=1`.
-    pub last_steps: Vec<(&'static str, std::time::Duration)>,
     /// The search index, updated document by document.
     pub search: super::search_memo::SearchMemo,
     /// The feed and the calendar events of the last render.

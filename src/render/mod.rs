@@ -51,14 +51,15 @@ pub struct Rendered {
     /// Files to copy as they are (theme static files, content assets), sorted by path.
     pub copies: Vec<CopiedFile>,
     /// Time spent in each step of the render, for `LIAISON_TIMINGS=1`.
-    pub steps: Vec<(&'static str, std::time::Duration)>,
+    pub steps: Steps,
 }
 
 /// Renders every page of `site` with `theme` into memory: the pages in the order of their jobs,
 /// then the other files sorted by path, so the same site always gives the same order (a watch
 /// rebuild's output lines up with the last one's without sorting 12,000 paths, see
-/// `output::sync_site`). All template problems are reported together.
-pub fn render(site: &Site, config: &Config, theme: &Theme, memo: &mut Memo) -> Result<Output, Diagnostics> {
+/// `output::sync_site`). All template problems are reported together. Also returns the time
+/// each step took.
+pub fn render(site: &Site, config: &Config, theme: &Theme, memo: &mut Memo) -> Result<(Output, Steps), Diagnostics> {
     let others = std::sync::Mutex::new(Vec::new());
     let (rendered, mut files) = render_site(Model::Kept(site), config, theme, memo, &|f| {
         others.lock().unwrap_or_else(|e| e.into_inner()).push(f);
@@ -67,8 +68,11 @@ pub fn render(site: &Site, config: &Config, theme: &Theme, memo: &mut Memo) -> R
     let mut others = others.into_inner().unwrap_or_else(|e| e.into_inner());
     others.sort_by(|a, b| a.path.cmp(&b.path));
     files.append(&mut others);
-    Ok(Output { files, copies: rendered.copies })
+    Ok((Output { files, copies: rendered.copies }, rendered.steps))
 }
+
+/// The steps of a render and the time each took, in order.
+pub type Steps = Vec<(&'static str, std::time::Duration)>;
 
 /// Renders every page of `site` with `theme`, handing each file to `sink` as soon as it is
 /// rendered (from rayon's threads, in no particular order), so a build need not hold the site in
@@ -364,7 +368,6 @@ fn render_site(
     let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(garbage));
     lap.mark("remember pages, free values");
     if memo.on {
-        memo.last_steps = lap.steps.clone();
         memo.frame = Some(frame);
     }
     for e in failures.into_iter().chain(extra_error) {
