@@ -148,17 +148,14 @@ struct ItemView<'a> {
 /// An item's template value: its fields and its kind's, found by binary search. They were one
 /// map made by serde's `flatten`, keyed by `Value`s: every attribute lookup built a `Value` and
 /// compared `Value`s (4% of a build's instructions). Same fields, same values, enumerated in
-/// the same order (by name, as a map's keys were). Names are packed into the entries
-/// ([`Name`]), sorted by length first: a lookup compares integers in the few cache lines of
-/// the item's own entries, where a name of its own on the heap per field and item cost a
-/// `memcmp` on a cold line each (at 10,000 pages 300,000 names; lookups were 9% of a build's
-/// samples).
+/// the same order (by name, as a map's keys were). Names are packed into integers ([`Name`],
+/// sorted by length first) and shared by the items of a kind ([`Layouts`]): a lookup compares
+/// integers in memory every item's lookups keep warm and reads one value of the item's own,
+/// where a name on the heap per field and item cost a `memcmp` on a cold line per step (at
+/// 10,000 pages 300,000 names; lookups were 9% of a build's samples).
 #[derive(Debug)]
 struct Fields {
-    /// The packed names, sorted; shared by the items of a kind ([`Layouts`]), so a lookup's
-    /// binary search reads lines every item's lookups keep warm, and only the value it finds
-    /// from the item's own memory (searching each item's own entries missed the cache on
-    /// every step at 10,000 items).
+    /// The packed names, sorted; the same `Arc` for all items of a kind.
     names: Arc<[Name]>,
     /// The values, in the order of `names`.
     values: Vec<Value>,
@@ -168,12 +165,12 @@ struct Fields {
 
 /// The names of each kind's fields, shared by its items' [`Fields`] (one per render).
 #[derive(Default)]
-pub struct Layouts([std::sync::OnceLock<Arc<[Name]>>; 4]);
+struct Layouts([std::sync::OnceLock<Arc<[Name]>>; 4]);
 
 /// A field name of up to 24 bytes as four words: its length, then its bytes big-endian and
 /// zero-padded, so comparing two names as integers orders them by length, then by bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Name([u64; 4]);
+struct Name([u64; 4]);
 
 impl Name {
     const MAX: usize = 24;
