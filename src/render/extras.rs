@@ -241,7 +241,7 @@ fn extra_files_once(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>)
         let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
         emit("sitemap.xml".into(), sitemap::render(&entries, config).into_bytes().into())
     };
-    let search = || search::index(site, config, &mut |f| emit(f.path, f.bytes));
+    let search = || search::index(site, config, &|f| emit(f.path, f.bytes));
     let ((a, b), c) = rayon::join(|| rayon::join(calendars, feed_and_sitemap), search);
     a.and(b).and(c)?;
     Ok(made.into_inner())
