@@ -362,6 +362,8 @@ fn build(opts: BuildOptions, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
                 "已构建 {pages} 个页面（{files} 个文件），用时 {ms} ms -> {dir}"
             );
             let _ = writeln!(out, "{}", line.get(lang));
+            // The process ends next: the model is not freed on its way out.
+            crate::free_beside(built);
             0
         }
         Err(e @ BuildError::Usage(_)) => usage_or_content(e, lang, err),

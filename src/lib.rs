@@ -31,3 +31,11 @@ pub mod watch;
 pub mod when;
 
 pub use cli::run;
+
+/// Frees `garbage` on a thread of its own (inline if no thread can be started): large models
+/// are millions of small values, 5-20 ms to free at 10,000 pages, that nobody needs to wait
+/// for. At the end of a one-off build the exit cuts the thread short and the system takes the
+/// memory back whole.
+pub fn free_beside<T: Send + 'static>(garbage: T) {
+    let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(garbage));
+}

@@ -51,6 +51,28 @@ pub(super) fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
     jobs
 }
 
+/// The jobs' indices in the order to render them: pages listing the most items first (a tag's
+/// or a year's list of a thousand activities takes 10-30 ms), so that no long page is left to
+/// one thread at the end of a render while the other waits. Pages listing as many keep their
+/// order.
+fn heaviest_first(site: &Site, config: &Config, jobs: &[Job]) -> Vec<usize> {
+    let listed = |job: &Job| match job {
+        Job::Item(_) | Job::Search | Job::NotFound => 0,
+        Job::Section { section, page, .. } => {
+            let s = &site.sections[*section];
+            let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+            s.items.len().saturating_sub((page - 1) * per).min(per)
+        }
+        Job::Tags => site.tags.len(),
+        Job::Tag(n) => site.tags[*n].items.len(),
+        Job::Years => site.years.len(),
+        Job::Year(n) => site.years[*n].items.len(),
+    };
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(listed(&jobs[k])));
+    order
+}
+
 pub(super) fn page_path(site_path: &str, page: usize) -> String {
     if page <= 1 { site_path.to_string() } else { format!("{site_path}page/{page}/") }
 }
@@ -159,6 +181,8 @@ pub(super) struct Frame {
     /// Session-wide ids of items and sections (watch mode).
     pub ids: (Vec<u32>, Vec<u32>),
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
+    /// The jobs' indices in the order to render them ([`heaviest_first`]).
+    pub order: Vec<usize>,
 }
 
 impl Frame {
@@ -197,6 +221,7 @@ impl Frame {
             None => Default::default(),
         };
         let neighbours = super::views::neighbours(site);
-        (Arc::new(Frame { shape: site.shape, around, jobs, targets, owns, ids, neighbours }), false)
+        let order = heaviest_first(site, config, &jobs);
+        (Arc::new(Frame { shape: site.shape, around, jobs, targets, owns, ids, neighbours, order }), false)
     }
 }

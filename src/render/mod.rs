@@ -260,11 +260,11 @@ fn render_site(
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let rendered_now = std::sync::atomic::AtomicUsize::new(0);
     let shared: &Memo = memo;
-    let results: Vec<(Handed, Option<Remembered>)> = jobs
+    let mut results: Vec<(usize, Handed, Option<Remembered>)> = frame
+        .order
         .par_iter()
-        .zip(&frame.targets)
-        .enumerate()
-        .map(|(k, (job, (template, path)))| {
+        .map(|&k| {
+            let (job, (template, path)) = (&jobs[k], &frame.targets[k]);
             let path = path.clone();
             let own = versions.as_ref().map(|_| frame.owns[k]);
             let known = versions.as_ref().zip(own).and_then(|(v, own)| v.reuse(shared, k, own, changed_reads.as_ref()));
@@ -274,7 +274,7 @@ fn render_site(
                 None => {
                     let prepared = match globals.prepare(job, template.to_string()) {
                         Ok(p) => p,
-                        Err(e) => return (Err(e), None),
+                        Err(e) => return (k, Err(e), None),
                     };
                     rendered_now.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let (html, reads) = match &versions {
@@ -283,7 +283,7 @@ fn render_site(
                     };
                     let bytes: std::sync::Arc<[u8]> = match html {
                         Ok(h) => h.into_bytes().into(),
-                        Err(e) => return (Err(e), None),
+                        Err(e) => return (k, Err(e), None),
                     };
                     let page = versions.as_ref().zip(own).and_then(|(v, own)| v.page(own, &reads, bytes.clone()));
                     (bytes, page)
@@ -298,9 +298,11 @@ fn render_site(
                 true => sink(file).map(|()| None),
                 false => Ok(Some(file)),
             };
-            (handed, remembered)
+            (k, handed, remembered)
         })
         .collect();
+    // Back in job order (pages are rendered heaviest first).
+    results.sort_unstable_by_key(|r| r.0);
     lap.mark("pages");
     let mut errors = Diagnostics::default();
     // One template mistake breaks every page using it: report it once, with a count.
@@ -308,7 +310,7 @@ fn render_site(
         (std::path::PathBuf, Option<crate::diagnostic::Pos>, Text),
         (Diagnostic, usize),
     > = Default::default();
-    let ok_pages = results.iter().filter(|r| r.0.is_ok()).count();
+    let ok_pages = results.iter().filter(|r| r.1.is_ok()).count();
     let (extra_files, extra_error) = match extra {
         Ok(n) => (n, None),
         Err(e) => (0, Some(e)),
@@ -316,7 +318,7 @@ fn render_site(
     let mut remembered = Vec::new();
     let mut failures = Vec::new();
     let mut files = Vec::with_capacity(if pages_to_sink { 0 } else { results.len() });
-    for (r, page) in results {
+    for (_, r, page) in results {
         match r {
             Ok(file) => {
                 remembered.extend(page);
@@ -365,7 +367,7 @@ fn render_site(
         false => (items, sections),
     };
     let garbage = (values, site_value, page_links, made_now);
-    let _ = std::thread::Builder::new().name("liaison-free".into()).spawn(move || drop(garbage));
+    crate::free_beside(garbage);
     lap.mark("remember pages, free values");
     if memo.on {
         memo.frame = Some(frame);
