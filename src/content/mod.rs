@@ -208,7 +208,9 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
             let section = walk::section_of(&file.dir_for_section, &found.section_dirs);
             let kind = sections.iter().find(|s| s.dir == section).map(|s| s.kind).unwrap_or(Kind::Pages);
             let cached = shared.items.get(&file.source);
-            let now = stamp(&root.join(&file.source));
+            // Without a cache (one-off builds) a stamp is never compared: no `stat` (a second
+            // walk of the file's path besides the read's) per file.
+            let now = if shared.off { None } else { stamp(&root.join(&file.source)) };
             if let Some((st, k, sec, item)) = cached
                 && !named
                 && now.as_ref() == Some(st)
