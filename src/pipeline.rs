@@ -194,8 +194,15 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let mut site = std::sync::Arc::try_unwrap(site).unwrap_or_else(|s| (*s).clone());
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
-    let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes))
-        .map_err(BuildError::Content)?;
+    let folders = render::page_folders(&site, &config, &theme);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let rendered = std::thread::scope(|scope| {
+        scope.spawn(|| staging.make_folders(&folders, &stop));
+        let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        rendered
+    })
+    .map_err(BuildError::Content)?;
     stages.push(("render and write", lap.elapsed()));
     lap = Instant::now();
     staging.copy_all(&rendered.copies).map_err(|d| BuildError::Content(d.into()))?;

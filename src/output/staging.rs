@@ -83,6 +83,29 @@ impl Staging {
         }
     }
 
+    /// Makes `folders` (relative, with `/`; parents made as needed) in a new staging folder, in
+    /// order, skipping those already made, until `stop` is set. Run on a thread of its own while
+    /// pages render, it takes the folders off the pages' path: on ext4 a `mkdir` costs ~25 us of
+    /// system time and holds its parent's lock throughout, so two threads making page folders in
+    /// `activities/` at once waited on each other (~80 ms of a core at 10,000 pages).
+    pub fn make_folders(&self, folders: &[String], stop: &std::sync::atomic::AtomicBool) {
+        if self.reused.is_some() {
+            return;
+        }
+        for dir in folders {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir.as_str()) {
+                continue;
+            }
+            // A folder this fails to make is made (or reported) by the page written into it.
+            if fs::create_dir_all(self.tmp.join(dir)).is_ok() {
+                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.clone());
+            }
+        }
+    }
+
     /// Writes `target` with `write`; in a recycled folder, clears a file or folder of an older
     /// output that stands in the way first. In a new folder, `path`'s folder is made first
     /// when this staging has not made it yet (nothing else writes there).

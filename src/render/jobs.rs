@@ -73,6 +73,20 @@ fn heaviest_first(site: &Site, config: &Config, jobs: &[Job]) -> Vec<usize> {
     order
 }
 
+/// The folders of the pages of `site` (relative, with `/`), in job order, each once: the output
+/// can make them ahead of the render.
+pub fn page_folders(site: &Site, config: &Config, theme: &Theme) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    jobs(site, config, theme)
+        .iter()
+        .filter_map(|job| {
+            let (_, path) = target(site, job);
+            let (dir, _) = path.rsplit_once('/')?;
+            seen.insert(dir.to_string()).then(|| dir.to_string())
+        })
+        .collect()
+}
+
 pub(super) fn page_path(site_path: &str, page: usize) -> String {
     if page <= 1 { site_path.to_string() } else { format!("{site_path}page/{page}/") }
 }

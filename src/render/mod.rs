@@ -37,6 +37,7 @@ use extras::{ExtraMemo, extra_files};
 use fragments::Fragments;
 use globals::Globals;
 use jobs::Frame;
+pub use jobs::page_folders;
 pub use memo::Memo;
 use memo::Versions;
 use template_errors::template_error;
