@@ -21,8 +21,11 @@
 #
 # Old outputs are moved aside before each timed build and deleted only at the end: deleting a
 # large tree just before a build makes its file creation several times slower for minutes
-# (ext4 inode allocation). The page count comes from the output (HTML files), never from the
-# build's summary line, which is localised.
+# (ext4 inode allocation). Every timed run starts after a `sync`: Linux writes dirty files back
+# 30 s after they were written, so without it the write-back of earlier runs' outputs (250 MB a
+# run at 10,000 pages) competed with later runs for the cores (per-pair ratios at 10,000 pages
+# spread 0.21-0.41 without it, 0.27-0.30 with it). The page count comes from the output (HTML
+# files), never from the build's summary line, which is localised.
 #
 # Needs python3, hyperfine and /usr/bin/time (apt-get install hyperfine time).
 set -euo pipefail
@@ -74,6 +77,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 timed() {
   local trash=$1 out=$2; shift 2
   aside "$out" "$trash"
+  sync
   /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >/dev/null 2>&1
   cat "$work/time.txt"
 }
@@ -89,7 +93,7 @@ measure() {
   local label=$1 site=$2 trash=$3 n=$4
   local json=$work/hyperfine.json
   # Cold: the output and the spare kept for recycling are moved aside before each run.
-  local cold="mv $site/public $trash/\$(date +%s%N) 2>/dev/null; mv $site/.public.liaison-spare $trash/\$(date +%s%N)-s 2>/dev/null; true"
+  local cold="mv $site/public $trash/\$(date +%s%N) 2>/dev/null; mv $site/.public.liaison-spare $trash/\$(date +%s%N)-s 2>/dev/null; sync"
   hyperfine --warmup 1 --runs "$runs" --prepare "$cold" \
     --export-json "$json" "$bin build --root $site --now $now" >/dev/null 2>&1
   read -r med user sys < <(python3 -c "import json;r=json.load(open('$json'))['results'][0];print(f\"{r['median']:.3f} {r['user']:.3f} {r['system']:.3f}\")")
@@ -103,7 +107,7 @@ measure() {
   pps=$(python3 -c "print(round($pages/$med))")
   # The I/O floor of this output: read every input, copy the output tree.
   local floor_json=$work/floor.json copy=$trash/floor-copy
-  hyperfine --warmup 1 --runs "$runs" --prepare "mv $copy $trash/\$(date +%s%N) 2>/dev/null || true" \
+  hyperfine --warmup 1 --runs "$runs" --prepare "mv $copy $trash/\$(date +%s%N) 2>/dev/null; sync" \
     --export-json "$floor_json" \
     "find $site/content -type f -exec cat {} + >/dev/null; cp -r $site/public $copy" >/dev/null 2>&1
   local floor
@@ -111,7 +115,7 @@ measure() {
   local times
   times=$(python3 -c "print(f'{$med/$floor:.1f}')")
   # Rebuild of the same content: the previous output exists and is recycled.
-  hyperfine --warmup 2 --runs "$runs" --export-json "$json" "$bin build --root $site --now $now" >/dev/null 2>&1
+  hyperfine --warmup 2 --runs "$runs" --prepare sync --export-json "$json" "$bin build --root $site --now $now" >/dev/null 2>&1
   local rebuild
   rebuild=$(python3 -c "import json;print(f\"{json.load(open('$json'))['results'][0]['median']:.3f}\")")
   printf '%-8s %-6s %9s %8s %8s %9s %9s %8s %9s %8s %10s\n' "$n" "$label" "$med" "$user" "$sys" "$peak" "$pps" "$out" "$floor" "$times" "$rebuild" | tee -a "$report"
