@@ -22,7 +22,7 @@ use minijinja::Value;
 use minijinja::value::ValueKind;
 use rayon::prelude::*;
 
-pub use super::tracked::{Keyed, Read, SiteEntries, Tracked, recording, tracked};
+pub use super::tracked::{Keyed, Read, SiteEntries, SiteList, Tracked, recording, tracked};
 pub use super::versions::{Changed, Versions};
 
 use crate::model::{ItemData, Site};
@@ -32,9 +32,9 @@ pub(super) fn hasher() -> super::search::FxHasher {
     super::search::FxHasher::default()
 }
 
-/// Hashes a value's shape: scalars and containers fully, tracked items and sections only by
-/// which they are (`ids` turns an item index into its session-wide id); their contents are
-/// versioned on their own.
+/// Hashes a value's shape: scalars and containers fully, tracked items and sections and the
+/// lists of `site` only by which they are (`ids` turns an item index into its session-wide id);
+/// their contents are versioned on their own.
 pub fn shape_hash(v: &Value, ids: &[u32], h: &mut impl Hasher) {
     shape_hash_with(v, ids, None, h)
 }
@@ -51,6 +51,12 @@ pub fn shape_hash_with(v: &Value, ids: &[u32], sections: Option<&[u32]>, h: &mut
     }
     if let Some(k) = v.downcast_object_ref::<Keyed>() {
         (6u8, k.key).hash(h);
+        return;
+    }
+    // One value per render, whose reads note its entry (`site.tags` as a fragment's argument
+    // was hashed tag by tag, field by field, on every list page).
+    if let Some(list) = v.downcast_object_ref::<SiteList>() {
+        (8u8, list.n).hash(h);
         return;
     }
     if let Some(site) = v.downcast_object_ref::<SiteEntries>() {

@@ -210,8 +210,8 @@ impl Object for SiteEntries {
 /// A list entry of `site`: reading its items notes the entry, asking only whether it is empty
 /// or how long it is notes only its length.
 #[derive(Debug)]
-struct SiteList {
-    n: u8,
+pub struct SiteList {
+    pub n: u8,
     inner: Value,
 }
 
