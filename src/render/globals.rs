@@ -26,6 +26,23 @@ pub(super) struct Globals<'a> {
     pub site_value: Value,
     /// Per section, `paginator.pages` (filled by the first of its pages to render).
     pub page_links: Vec<std::sync::OnceLock<Value>>,
+    /// Per template of the theme (sorted by name): the size of the last page it rendered.
+    pub sizes: Sizes,
+}
+
+/// The size of the last page each template rendered: a page is rendered into a buffer of about
+/// its size instead of one grown (and copied) from minijinja's guess, a few hundred bytes.
+pub(super) struct Sizes(Vec<(String, std::sync::atomic::AtomicUsize)>);
+
+impl Sizes {
+    pub fn new(theme: &Theme) -> Sizes {
+        Sizes(theme.templates.keys().map(|k| (k.clone(), Default::default())).collect())
+    }
+
+    fn of(&self, template: &str) -> Option<&std::sync::atomic::AtomicUsize> {
+        let n = self.0.binary_search_by(|(k, _)| k.as_str().cmp(template)).ok()?;
+        Some(&self.0[n].1)
+    }
 }
 
 impl Globals<'_> {
@@ -120,7 +137,7 @@ impl Globals<'_> {
     }
 
     /// Renders a prepared job.
-    pub fn finish(&self, p: &Prepared) -> Result<String, Diagnostic> {
+    pub fn finish(&self, p: &Prepared) -> Result<Vec<u8>, Diagnostic> {
         let (template, what) = (&p.template, &p.what);
         let tmpl = self.env.get_template(template).map_err(|_| {
             let (what_en, what_zh, chain) = (&what.en, &what.zh, self.theme.chain.join(" -> "));
@@ -138,10 +155,22 @@ impl Globals<'_> {
             .hint(t!("add it to the theme (themes searched: {chain})", "把它加到主题里（已查找的主题：{chain}）"))
         })?;
         let ctx = context! { site => self.site_value.clone(), ..p.ctx.clone() };
-        tmpl.render(ctx).map_err(|e| {
-            let (what_en, what_zh) = (&what.en, &what.zh);
-            template_error(self.theme, &e, &t!("rendering {what_en}", "渲染 {what_zh}"))
-        })
+        use std::sync::atomic::Ordering::Relaxed;
+        let size = self.sizes.of(template);
+        let last = size.map_or(0, |s| s.load(Relaxed));
+        let mut out = Vec::with_capacity(last + last / 8 + 256);
+        match tmpl.render_captured_to(ctx, &mut out) {
+            Ok(_) => {
+                if let Some(size) = size {
+                    size.store(out.len(), Relaxed);
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                let (what_en, what_zh) = (&what.en, &what.zh);
+                Err(template_error(self.theme, &e, &t!("rendering {what_en}", "渲染 {what_zh}")))
+            }
+        }
     }
 }
 

@@ -257,7 +257,7 @@ fn render_site(
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
     let globals =
-        Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value, page_links };
+        Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value, page_links, sizes: globals::Sizes::new(theme) };
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let rendered_now = std::sync::atomic::AtomicUsize::new(0);
     let shared: &Memo = memo;
@@ -283,7 +283,7 @@ fn render_site(
                         None => (globals.finish(&prepared), Vec::new()),
                     };
                     let bytes: std::sync::Arc<[u8]> = match html {
-                        Ok(h) => h.into_bytes().into(),
+                        Ok(h) => h.into(),
                         Err(e) => return (k, Err(e), None),
                     };
                     let page = versions.as_ref().zip(own).and_then(|(v, own)| v.page(own, &reads, bytes.clone()));
