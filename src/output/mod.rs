@@ -24,7 +24,7 @@ pub use staging::{Staging, spare_dir};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: std::sync::Arc<str>,
-    pub bytes: std::sync::Arc<[u8]>,
+    pub bytes: bytes::Bytes,
 }
 
 /// A file copied from the site (theme static files, content assets).
@@ -136,7 +136,9 @@ pub fn sync_site(out: &Path, old: &Output, new: &Output) -> Result<SyncStats, Di
         Diagnostic::new(p, Code::OutputWriteFailed, t!("cannot update the output: {e}", "无法更新输出：{e}"))
             .hint(t!("check that the output folder is writable", "检查输出文件夹是否可写"))
     };
-    let same = |o: &OutputFile, f: &OutputFile| std::sync::Arc::ptr_eq(&o.bytes, &f.bytes) || o.bytes == f.bytes;
+    let same = |o: &OutputFile, f: &OutputFile| {
+        (o.bytes.as_ptr() == f.bytes.as_ptr() && o.bytes.len() == f.bytes.len()) || o.bytes == f.bytes
+    };
     // New files whose path an old file had, and new files to write.
     let (mut kept, mut changed) = (0, Vec::new());
     // A rebuild of a site of the same shape lists the same paths in the same order (render's
@@ -277,7 +279,7 @@ mod tests {
     fn sync_writes_only_changes_and_removes_what_is_gone() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().into() };
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: bytes::Bytes::copy_from_slice(b.as_bytes()) };
         let old = Output { files: vec![file("a/index.html", "a"), file("b/c/index.html", "b")], copies: vec![] };
         write_site(&out, &old).unwrap();
         let new = Output { files: vec![file("a/index.html", "a"), file("d/index.html", "d")], copies: vec![] };
@@ -291,7 +293,7 @@ mod tests {
     fn sync_compares_files_in_place_or_by_path_whatever_their_order() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().into() };
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: bytes::Bytes::copy_from_slice(b.as_bytes()) };
         let old = Output { files: vec![file("z.html", "z"), file("a.html", "a"), file("m.html", "m")], copies: vec![] };
         write_site(&out, &old).unwrap();
         // Lined up (same paths, same order, not sorted): only the changed file is written.
@@ -353,7 +355,7 @@ mod tests {
     fn a_recycled_spare_ends_up_exactly_the_new_output() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: b.as_bytes().into() };
+        let file = |p: &str, b: &str| OutputFile { path: p.into(), bytes: bytes::Bytes::copy_from_slice(b.as_bytes()) };
         let a = Output {
             files: vec![
                 file("same.html", "s"),

@@ -92,7 +92,7 @@ fn extra_files_watched(
     sink: &Sink<'_>,
 ) -> Result<usize, Diagnostic> {
     let mut n = 0;
-    let mut emit = |path: std::sync::Arc<str>, bytes: std::sync::Arc<[u8]>| {
+    let mut emit = |path: std::sync::Arc<str>, bytes: bytes::Bytes| {
         n += 1;
         sink(OutputFile { path, bytes })
     };
@@ -136,14 +136,14 @@ fn extra_files_watched(
     };
     let kept_key = m.feeds.as_ref().map(|f| f.sitemap.0).filter(|_| same_dates);
     let sitemap_key = kept_key.unwrap_or_else(|| sitemap_key(m.around, site, jobs));
-    let sitemap: std::sync::Arc<[u8]> = match m.feeds.as_ref().filter(|f| f.sitemap.0 == sitemap_key) {
+    let sitemap: bytes::Bytes = match m.feeds.as_ref().filter(|f| f.sitemap.0 == sitemap_key) {
         Some(f) => f.sitemap.1.clone(),
         None => {
             let entries: Vec<sitemap::Entry> = jobs.iter().filter_map(|j| sitemap_entry(site, j)).collect();
             sitemap::render(&entries, config).into_bytes().into()
         }
     };
-    let calendar: std::sync::Arc<[u8]> = match &in_order {
+    let calendar: bytes::Bytes = match &in_order {
         Some(kept) if same_events => kept.calendar.clone(),
         _ => calendar::site_calendar(site, config, &events).into_bytes().into(),
     };
@@ -173,12 +173,12 @@ fn extra_files_watched(
     emit("calendar.ics".into(), calendar.clone())?;
     emit("robots.txt".into(), sitemap::robots(config).into_bytes().into())?;
     // Each round's calendar: with the last render's frame, made again only for changed items.
-    let round_calendar = |n: usize| -> Option<std::sync::Arc<[u8]>> {
+    let round_calendar = |n: usize| -> Option<bytes::Bytes> {
         let item = &site.items[n];
         matches!(item.data, crate::model::ItemData::Round(_))
             .then(|| calendar::round_calendar(item, config, &events[n]).into_bytes().into())
     };
-    let rounds: Vec<Option<std::sync::Arc<[u8]>>> = match &mut in_order {
+    let rounds: Vec<Option<bytes::Bytes>> = match &mut in_order {
         Some(kept) => {
             let mut rounds = std::mem::take(&mut kept.rounds);
             for &n in changed {
@@ -215,7 +215,7 @@ fn extra_files_watched(
 /// than the search index left a core idle for 40 ms at 10,000 pages.
 fn extra_files_once(site: &Site, config: &Config, jobs: &[Job], sink: &Sink<'_>) -> Result<usize, Diagnostic> {
     let made = std::sync::atomic::AtomicUsize::new(0);
-    let emit = |path: std::sync::Arc<str>, bytes: std::sync::Arc<[u8]>| {
+    let emit = |path: std::sync::Arc<str>, bytes: bytes::Bytes| {
         made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sink(OutputFile { path, bytes })
     };

@@ -175,10 +175,10 @@ pub fn item_versions(
 pub struct Feeds {
     pub key: u64,
     pub around: u64,
-    pub atom: Arc<[u8]>,
+    pub atom: bytes::Bytes,
     pub events: HashMap<(u32, u64), Arc<str>>,
     /// `sitemap.xml` with the hash of what it follows from (see `extras::sitemap_key`).
-    pub sitemap: (u64, Arc<[u8]>),
+    pub sitemap: (u64, bytes::Bytes),
     /// The last render's events in item order, its `calendar.ics` and each item's sitemap date,
     /// for a render with the same frame (`jobs::Frame`), which makes again only what changed.
     pub in_order: Option<InOrder>,
@@ -188,10 +188,10 @@ pub struct Feeds {
 #[derive(Debug)]
 pub struct InOrder {
     pub events: Vec<Arc<str>>,
-    pub calendar: Arc<[u8]>,
+    pub calendar: bytes::Bytes,
     pub lastmods: Vec<Option<crate::when::When>>,
     /// Per item: a round's own calendar (None for other items).
-    pub rounds: Vec<Option<Arc<[u8]>>>,
+    pub rounds: Vec<Option<bytes::Bytes>>,
 }
 
 /// One page as last rendered: what it read (session-wide ids), the hash of the versions it saw,
@@ -202,7 +202,7 @@ pub struct Page {
     pub(super) seen: u64,
     /// The hash of the page's own context (see `jobs::own`).
     pub(super) own: u64,
-    pub bytes: Arc<[u8]>,
+    pub bytes: bytes::Bytes,
 }
 
 /// What the pages of the last render of a watch session read and produced.

@@ -256,8 +256,17 @@ fn render_site(
     fragments::register(&mut env, fragments.clone());
     let site_value = Value::from_object(site_value);
     let page_links = site.sections.iter().map(|_| std::sync::OnceLock::new()).collect();
-    let globals =
-        Globals { env: &env, site, config, theme, items: &items, sections: &sections, site_value, page_links, sizes: globals::Sizes::new(theme) };
+    let globals = Globals {
+        env: &env,
+        site,
+        config,
+        theme,
+        items: &items,
+        sections: &sections,
+        site_value,
+        page_links,
+        sizes: globals::Sizes::new(theme),
+    };
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let rendered_now = std::sync::atomic::AtomicUsize::new(0);
     let shared: &Memo = memo;
@@ -282,7 +291,7 @@ fn render_site(
                         Some(_) => memo::recording(|| globals.finish(&prepared)),
                         None => (globals.finish(&prepared), Vec::new()),
                     };
-                    let bytes: std::sync::Arc<[u8]> = match html {
+                    let bytes: bytes::Bytes = match html {
                         Ok(h) => h.into(),
                         Err(e) => return (k, Err(e), None),
                     };

@@ -127,7 +127,7 @@ fn shard_parts(s: usize, shards: usize) -> impl Iterator<Item = usize> {
 fn emit_all(
     n: usize,
     make: &(dyn Fn(usize) -> Vec<u8> + Sync),
-    emit: &(dyn Fn(usize, std::sync::Arc<[u8]>) -> Result<(), Diagnostic> + Sync),
+    emit: &(dyn Fn(usize, bytes::Bytes) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostic> {
     (0..n).into_par_iter().try_for_each(|i| emit(i, make(i).into()))
 }

@@ -39,7 +39,7 @@ pub struct SearchMemo {
     /// The estimate of the index size the shard count comes from.
     estimate: usize,
     /// The bytes of every index file.
-    files: BTreeMap<Arc<str>, Arc<[u8]>>,
+    files: BTreeMap<Arc<str>, bytes::Bytes>,
     /// Where each document's JSON ends in its chunk file (it starts after the byte following
     /// the one before it, or after the `[` of the chunk), so a chunk is patched by copying the
     /// other documents' bytes rather than making their documents again.

@@ -146,7 +146,7 @@ impl Versions {
 
     /// The bytes of job `job`'s page as the last render made it, if nothing it read changed:
     /// known from `changed` when none of its reads is there, else by hashing their versions.
-    pub fn reuse(&self, memo: &Memo, job: usize, own: u64, changed: Option<&Changed>) -> Option<Arc<[u8]>> {
+    pub fn reuse(&self, memo: &Memo, job: usize, own: u64, changed: Option<&Changed>) -> Option<bytes::Bytes> {
         let page = memo.pages.get(job)?.as_ref()?;
         if let Some(changed) = changed
             && page.own == own
@@ -158,7 +158,7 @@ impl Versions {
     }
 
     /// What to remember of a page just rendered.
-    pub fn page(&self, own: u64, reads: &[Read], bytes: Arc<[u8]>) -> Option<Page> {
+    pub fn page(&self, own: u64, reads: &[Read], bytes: bytes::Bytes) -> Option<Page> {
         let reads = self.stable(reads);
         let seen = self.seen(own, &reads)?;
         Some(Page { reads, seen, own, bytes })
