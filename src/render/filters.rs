@@ -1,6 +1,6 @@
 //! Filters and functions templates use: dates in the site's language, money, URLs, UI strings.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use minijinja::{Environment, Error, ErrorKind, Value};
@@ -22,8 +22,10 @@ pub fn register(env: &mut Environment<'_>, config: &Config, strings: &BTreeMap<S
     env.add_function("url", move |path: &Value| c.url(&text(path)));
     let c = base.clone();
     env.add_function("abs_url", move |path: &Value| c.permalink(&text(path)));
-    // Each UI string is made a template value once: `t` is called dozens of times per page.
-    let strings: HashMap<String, Value> = strings.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+    // Each UI string is made a template value once: `t` is called dozens of times per page (with
+    // SipHash, hashing its key was a third of the call).
+    let strings: crate::fxhash::FxHashMap<String, Value> =
+        strings.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
     let lang = config.site.language.clone();
     env.add_function("t", move |key: &Value| -> Result<Value, Error> {
         let key = text(key);
