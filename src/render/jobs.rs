@@ -73,16 +73,16 @@ fn heaviest_first(site: &Site, config: &Config, jobs: &[Job]) -> Vec<usize> {
     order
 }
 
-/// The folders of the pages of `site` (relative, with `/`), in job order, each once: the output
-/// can make them ahead of the render.
+/// The folders of the pages of `site` (relative, with `/`), in job order: the output can make
+/// them ahead of the render. Page paths are unique (the model checks), so are their folders.
 pub fn page_folders(site: &Site, config: &Config, theme: &Theme) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
     jobs(site, config, theme)
         .iter()
         .filter_map(|job| {
-            let (_, path) = target(site, job);
-            let (dir, _) = path.rsplit_once('/')?;
-            seen.insert(dir.to_string()).then(|| dir.to_string())
+            let (_, mut path) = target(site, job);
+            let end = path.rfind('/')?;
+            path.truncate(end);
+            Some(path)
         })
         .collect()
 }
