@@ -47,17 +47,15 @@ impl Sizes {
 
 impl Globals<'_> {
     /// A job's context (without `site`), for its template from `jobs::target`.
-    pub fn prepare(&self, job: &Job, template: String) -> Result<Prepared, Diagnostic> {
+    pub fn prepare<'t>(&self, job: &Job, template: &'t str) -> Prepared<'t> {
         let site = self.site;
         let config = self.config;
-        let (ctx, what) = match job {
+        let site_v = || self.site_value.clone();
+        let ctx = match job {
             Job::Item(n) => {
                 let item = &site.items[*n];
                 let section = &self.sections[item.section];
-                (
-                    context! { page => self.items[*n].clone(), section => section.clone(), current_path => &item.path },
-                    Text::same(item.source.display().to_string()),
-                )
+                context! { site => site_v(), page => self.items[*n].clone(), section => section.clone(), current_path => &item.path }
             }
             Job::Section { section, page, pages } => {
                 let s = &site.sections[*section];
@@ -88,29 +86,22 @@ impl Globals<'_> {
                     prev => (*page > 1).then(|| url_of(page - 1)),
                     next => (page < pages).then(|| url_of(page + 1)),
                 };
-                (
-                    context! {
-                        section => self.sections[*section].clone(),
-                        paginator => paginator,
-                        current_path => page_path(&s.path, *page),
-                    },
-                    Text::same(
-                        s.source
-                            .as_ref()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_else(|| format!("content/{}", s.dir)),
-                    ),
-                )
+                context! {
+                    site => site_v(),
+                    section => self.sections[*section].clone(),
+                    paginator => paginator,
+                    current_path => page_path(&s.path, *page),
+                }
             }
-            Job::Tags => (context! { current_path => "/tags/" }, t!("the tag list", "标签列表")),
+            Job::Tags => context! { site => site_v(), current_path => "/tags/" },
             Job::Tag(n) => {
                 let t = &site.tags[*n];
                 let list: Vec<Value> = t.items.iter().map(|&i| self.items[i].clone()).collect();
                 let path = Tag::path_of(&t.slug);
                 let tag = context! { name => &t.name, slug => &t.slug, url => config.url(&path), items => list };
-                (context! { tag => tag, current_path => path }, t!("tag `{}`", "标签 `{}`", t.name))
+                context! { site => site_v(), tag => tag, current_path => path }
             }
-            Job::Years => (context! { current_path => "/years/" }, t!("the year list", "学年列表")),
+            Job::Years => context! { site => site_v(), current_path => "/years/" },
             Job::Year(n) => {
                 let y = &site.years[*n];
                 let (slug, url) = views::year_ref(config, y.start_year);
@@ -128,18 +119,39 @@ impl Globals<'_> {
                     label => slug.clone(), slug => slug, url => url, start => y.start_year,
                     items => list, activities => activities, others => others, figures => ser(&y.figures),
                 };
-                (context! { year => year, current_path => path }, t!("academic year {}", "{} 学年", y.start_year))
+                context! { site => site_v(), year => year, current_path => path }
             }
-            Job::Search => (context! { current_path => "/search/" }, t!("the search page", "搜索页")),
-            Job::NotFound => (context! { current_path => "/404.html" }, t!("the 404 page", "404 页面")),
+            Job::Search => context! { site => site_v(), current_path => "/search/" },
+            Job::NotFound => context! { site => site_v(), current_path => "/404.html" },
         };
-        Ok(Prepared { template, ctx, what })
+        Prepared { template, ctx, job: job.clone() }
+    }
+
+    /// What a job's page is, for messages (made only for one).
+    fn what(&self, job: &Job) -> Text {
+        let site = self.site;
+        match job {
+            Job::Item(n) => Text::same(site.items[*n].source.display().to_string()),
+            Job::Section { section, .. } => {
+                let s = &site.sections[*section];
+                Text::same(
+                    s.source.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| format!("content/{}", s.dir)),
+                )
+            }
+            Job::Tags => t!("the tag list", "标签列表"),
+            Job::Tag(n) => t!("tag `{}`", "标签 `{}`", site.tags[*n].name),
+            Job::Years => t!("the year list", "学年列表"),
+            Job::Year(n) => t!("academic year {}", "{} 学年", site.years[*n].start_year),
+            Job::Search => t!("the search page", "搜索页"),
+            Job::NotFound => t!("the 404 page", "404 页面"),
+        }
     }
 
     /// Renders a prepared job.
-    pub fn finish(&self, p: &Prepared) -> Result<Vec<u8>, Diagnostic> {
-        let (template, what) = (&p.template, &p.what);
+    pub fn finish(&self, p: &Prepared<'_>) -> Result<Vec<u8>, Diagnostic> {
+        let template = p.template;
         let tmpl = self.env.get_template(template).map_err(|_| {
+            let what = self.what(&p.job);
             let (what_en, what_zh, chain) = (&what.en, &what.zh, self.theme.chain.join(" -> "));
             Diagnostic::new(
                 format!(
@@ -154,7 +166,7 @@ impl Globals<'_> {
             )
             .hint(t!("add it to the theme (themes searched: {chain})", "把它加到主题里（已查找的主题：{chain}）"))
         })?;
-        let ctx = context! { site => self.site_value.clone(), ..p.ctx.clone() };
+        let ctx = p.ctx.clone();
         use std::sync::atomic::Ordering::Relaxed;
         let size = self.sizes.of(template);
         let last = size.map_or(0, |s| s.load(Relaxed));
@@ -167,6 +179,7 @@ impl Globals<'_> {
                 Ok(out)
             }
             Err(e) => {
+                let what = self.what(&p.job);
                 let (what_en, what_zh) = (&what.en, &what.zh);
                 Err(template_error(self.theme, &e, &t!("rendering {what_en}", "渲染 {what_zh}")))
             }
@@ -174,9 +187,9 @@ impl Globals<'_> {
     }
 }
 
-/// A page ready to render: template, context (without `site`) and what it is (for messages).
-pub(super) struct Prepared {
-    template: String,
+/// A page ready to render: template, context and its job (what it is, for messages).
+pub(super) struct Prepared<'t> {
+    template: &'t str,
     ctx: Value,
-    what: Text,
+    job: Job,
 }

@@ -282,10 +282,7 @@ fn render_site(
                 // Already in the memo, as it is.
                 Some(bytes) => (bytes, None),
                 None => {
-                    let prepared = match globals.prepare(job, template.to_string()) {
-                        Ok(p) => p,
-                        Err(e) => return (k, Err(e), None),
-                    };
+                    let prepared = globals.prepare(job, template);
                     rendered_now.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let (html, reads) = match &versions {
                         Some(_) => memo::recording(|| globals.finish(&prepared)),
