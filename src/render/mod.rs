@@ -18,6 +18,7 @@ mod search_json;
 mod search_memo;
 mod site_views;
 mod sitemap;
+mod struct_fields;
 mod template_errors;
 mod tracked;
 mod versions;

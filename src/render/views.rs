@@ -18,6 +18,7 @@ use crate::text::slugify;
 use crate::when::rfc3339;
 
 use super::memo::{Read, tracked};
+use super::struct_fields::struct_fields;
 
 /// Converts any serializable value into a template value.
 pub fn ser<T: Serialize>(t: T) -> Value {
@@ -201,14 +202,13 @@ impl Fields {
     fn of(view: &ItemView<'_>, data: &KindView<'_>, layouts: &Layouts) -> Value {
         let mut packed: Vec<(Name, Value)> = Vec::with_capacity(32);
         let mut long: Vec<(Box<str>, Value)> = Vec::new();
-        for part in [ser(view), ser(data)] {
-            for key in part.try_iter().into_iter().flatten() {
-                if let (Some(name), Ok(value)) = (key.as_str(), part.get_item(&key)) {
-                    match Name::of(name) {
-                        Some(n) => packed.push((n, value)),
-                        None => long.push((Box::from(name), value)),
-                    }
-                }
+        // Both views are structs: their fields are taken as serialized (`struct_fields`), not
+        // read back by name from a map.
+        let fields = [struct_fields(view), struct_fields(data)];
+        for (name, value) in fields.into_iter().flatten().flatten() {
+            match Name::of(name) {
+                Some(n) => packed.push((n, value)),
+                None => long.push((Box::from(name), value)),
             }
         }
         // Stable sorts of the reversed lists: the later of two equal names comes first.
