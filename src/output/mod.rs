@@ -325,6 +325,24 @@ mod tests {
     }
 
     #[test]
+    fn folders_made_ahead_hold_the_files_and_a_stop_ends_the_making() {
+        use std::sync::atomic::AtomicBool;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::begin(&out).unwrap();
+        let folders: Vec<String> = ["a/b", "a/c", "d"].map(String::from).into();
+        staging.make_folders(&folders, &AtomicBool::new(false));
+        // Made beside a page already writing into one of them: both succeed.
+        staging.write("a/b/index.html", b"ab").unwrap();
+        staging.write("e/index.html", b"e").unwrap();
+        staging.make_folders(&["f".to_string()], &AtomicBool::new(true));
+        staging.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/b/index.html")).unwrap(), b"ab");
+        assert!(out.join("a/c").is_dir() && out.join("d").is_dir() && out.join("e").is_dir());
+        assert!(!out.join("f").exists(), "a stopped making makes nothing more");
+    }
+
+    #[test]
     fn swaps_in_a_complete_tree() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
