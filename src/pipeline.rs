@@ -194,12 +194,22 @@ pub fn build(opts: &BuildOptions) -> Result<Built, BuildError> {
     let mut site = std::sync::Arc::try_unwrap(site).unwrap_or_else(|s| (*s).clone());
     let mut lap = Instant::now();
     let staging = output::Staging::begin(&out).map_err(|d| BuildError::Content(d.into()))?;
-    let folders = render::page_folders(&site, &config, &theme);
+    // The pages' folders are made on a thread of their own from the moment the render knows
+    // them (see `Staging::make_folders`); it stops when the render ends.
+    let (to_maker, folders) = std::sync::mpsc::channel::<Vec<String>>();
     let stop = std::sync::atomic::AtomicBool::new(false);
     let rendered = std::thread::scope(|scope| {
-        scope.spawn(|| staging.make_folders(&folders, &stop));
-        let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes));
+        let (staging, stop) = (&staging, &stop);
+        scope.spawn(move || {
+            if let Ok(folders) = folders.recv() {
+                staging.make_folders(&folders, stop);
+            }
+        });
+        let rendered = render::render_with(&mut site, &config, &theme, &|f| staging.write(&f.path, &f.bytes), &|f| {
+            let _ = to_maker.send(f);
+        });
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(to_maker);
         rendered
     })
     .map_err(BuildError::Content)?;

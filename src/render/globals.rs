@@ -4,7 +4,7 @@
 
 use minijinja::{Environment, Value, context};
 
-use super::jobs::{Job, page_path};
+use super::jobs::{Job, page_items, page_path, per_page};
 use super::memo;
 use super::template_errors::template_error;
 use super::views::{self, ser};
@@ -59,12 +59,8 @@ impl Globals<'_> {
             }
             Job::Section { section, page, pages } => {
                 let s = &site.sections[*section];
-                let per = s.paginate.unwrap_or(config.site.paginate).max(1);
-                let list: Vec<Value> = if s.dir.is_empty() {
-                    s.items.iter().map(|&n| self.items[n].clone()).collect()
-                } else {
-                    s.items.iter().skip((page - 1) * per).take(per).map(|&n| self.items[n].clone()).collect()
-                };
+                let per = per_page(s, config);
+                let list: Vec<Value> = page_items(s, *page, per).iter().map(|&n| self.items[n].clone()).collect();
                 let url_of = |p: usize| config.url(&page_path(&s.path, p));
                 // The same list for every page of the section, built once (it was built per
                 // page: quadratic in the number of pages).

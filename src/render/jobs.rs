@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::fields::Kind;
-use crate::model::{Site, Tag, Year};
+use crate::model::{Section, Site, Tag, Year};
 use crate::theme::Theme;
 
 use super::search;
@@ -31,7 +31,7 @@ pub(super) enum Job {
 pub(super) fn jobs(site: &Site, config: &Config, theme: &Theme) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.items.len()).map(Job::Item).collect();
     for (n, s) in site.sections.iter().enumerate() {
-        let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+        let per = per_page(s, config);
         let pages = if s.dir.is_empty() { 1 } else { s.items.len().div_ceil(per).max(1) };
         jobs.extend((1..=pages).map(|page| Job::Section { section: n, page, pages }));
     }
@@ -60,8 +60,7 @@ fn heaviest_first(site: &Site, config: &Config, jobs: &[Job]) -> Vec<usize> {
         Job::Item(_) | Job::Search | Job::NotFound => 0,
         Job::Section { section, page, .. } => {
             let s = &site.sections[*section];
-            let per = s.paginate.unwrap_or(config.site.paginate).max(1);
-            s.items.len().saturating_sub((page - 1) * per).min(per)
+            page_items(s, *page, per_page(s, config)).len()
         }
         Job::Tags => site.tags.len(),
         Job::Tag(n) => site.tags[*n].items.len(),
@@ -73,18 +72,19 @@ fn heaviest_first(site: &Site, config: &Config, jobs: &[Job]) -> Vec<usize> {
     order
 }
 
-/// The folders of the pages of `site` (relative, with `/`), in job order: the output can make
-/// them ahead of the render. Page paths are unique (the model checks), so are their folders.
-pub fn page_folders(site: &Site, config: &Config, theme: &Theme) -> Vec<String> {
-    jobs(site, config, theme)
-        .iter()
-        .filter_map(|job| {
-            let (_, mut path) = target(site, job);
-            let end = path.rfind('/')?;
-            path.truncate(end);
-            Some(path)
-        })
-        .collect()
+/// How many items one page of section `s`'s list shows.
+pub(super) fn per_page(s: &Section, config: &Config) -> usize {
+    s.paginate.unwrap_or(config.site.paginate).max(1)
+}
+
+/// The items page `page` (1-based) of section `s`'s list shows, `per` a page: all of them on
+/// the home page (the section without a folder), which is never paginated.
+pub(super) fn page_items(s: &Section, page: usize, per: usize) -> &[usize] {
+    if s.dir.is_empty() {
+        return &s.items;
+    }
+    let start = page.saturating_sub(1).saturating_mul(per).min(s.items.len());
+    &s.items[start..start.saturating_add(per).min(s.items.len())]
 }
 
 pub(super) fn page_path(site_path: &str, page: usize) -> String {
@@ -152,13 +152,9 @@ pub fn own(site: &Site, config: &Config, job: &Job, template: &str, path: &str, 
         Job::Item(n) => (0u8, item_ids.get(*n), site.items[*n].section).hash(&mut h),
         Job::Section { section, page, pages } => {
             let s = &site.sections[*section];
-            let per = s.paginate.unwrap_or(config.site.paginate).max(1);
+            let per = per_page(s, config);
             (1u8, section, &s.path, page, pages, per, s.items.len()).hash(&mut h);
-            if s.dir.is_empty() {
-                ids(&mut s.items.iter(), &mut h);
-            } else {
-                ids(&mut s.items.iter().skip((page - 1) * per).take(per), &mut h);
-            }
+            ids(&mut page_items(s, *page, per).iter(), &mut h);
         }
         Job::Tag(n) => {
             let t = &site.tags[*n];
@@ -197,6 +193,14 @@ pub(super) struct Frame {
     pub neighbours: Vec<(Option<usize>, Option<usize>)>,
     /// The jobs' indices in the order to render them ([`heaviest_first`]).
     pub order: Vec<usize>,
+}
+
+impl Frame {
+    /// The folders of the pages (relative, with `/`), in job order. Page paths are unique (the
+    /// model checks), so are their folders.
+    pub fn folders(&self) -> Vec<String> {
+        self.targets.iter().filter_map(|(_, path)| path.rfind('/').map(|end| path[..end].to_string())).collect()
+    }
 }
 
 impl Frame {

@@ -38,7 +38,6 @@ use extras::{ExtraMemo, extra_files};
 use fragments::Fragments;
 use globals::Globals;
 use jobs::Frame;
-pub use jobs::page_folders;
 pub use memo::Memo;
 use memo::Versions;
 use template_errors::template_error;
@@ -85,15 +84,25 @@ pub type Steps = Vec<(&'static str, std::time::Duration)>;
 /// again but the template values: the text is dropped and the HTML moved into the values, so
 /// afterwards `site`'s items have neither (at 10,000 pages the two are ~80 MB, the HTML was
 /// held twice while pages rendered).
-pub fn render_with(site: &mut Site, config: &Config, theme: &Theme, sink: &Sink<'_>) -> Result<Rendered, Diagnostics> {
-    render_site(Model::Released(site), config, theme, &mut Memo::default(), sink).map(|(rendered, _)| rendered)
+///
+/// `folders` gets the folders the pages go into (relative, with `/`, in job order) as soon as
+/// they are known, before any page is rendered: the output can make them ahead of the pages.
+pub fn render_with(
+    site: &mut Site,
+    config: &Config,
+    theme: &Theme,
+    sink: &Sink<'_>,
+    folders: &dyn Fn(Vec<String>),
+) -> Result<Rendered, Diagnostics> {
+    render_site(Model::Released(site, folders), config, theme, &mut Memo::default(), sink).map(|(rendered, _)| rendered)
 }
 
 /// The model as [`render_site`] gets it: to keep whole, or to release the items' text and HTML.
-/// A kept model's pages are returned in job order; a released one's go to the sink.
+/// A kept model's pages are returned in job order; a released one's go to the sink, and their
+/// folders to the function it comes with first.
 enum Model<'a> {
     Kept(&'a Site),
-    Released(&'a mut Site),
+    Released(&'a mut Site, &'a dyn Fn(Vec<String>)),
 }
 
 fn render_site(
@@ -103,7 +112,7 @@ fn render_site(
     memo: &mut Memo,
     sink: &Sink<'_>,
 ) -> Result<(Rendered, Vec<OutputFile>), Diagnostics> {
-    let pages_to_sink = matches!(model, Model::Released(_));
+    let pages_to_sink = matches!(model, Model::Released(..));
     let mut lap = memo::Lap::start();
     let fingerprint = config_fingerprint(config, theme);
     // A watch session compiles the templates again only when the theme or configuration changed.
@@ -114,7 +123,7 @@ fn render_site(
     lap.mark("templates compiled");
     let site: &Site = match &model {
         Model::Kept(site) => site,
-        Model::Released(site) => site,
+        Model::Released(site, _) => site,
     };
     let around = memo::hash_of((fingerprint, site.items.len()));
     let kept = memo.frame.take();
@@ -129,6 +138,9 @@ fn render_site(
         memo.pages_for(old.as_deref(), &frame);
     }
     drop(old);
+    if let Model::Released(_, folders) = &model {
+        folders(frame.folders());
+    }
     let (jobs, ids, neighbours) = (&frame.jobs, &frame.ids, &frame.neighbours);
     lap.mark("jobs");
     let item_parts = match memo.on {
@@ -155,7 +167,7 @@ fn render_site(
     }
     let (site, html): (&Site, Option<Vec<std::sync::Arc<str>>>) = match model {
         Model::Kept(site) => (site, None),
-        Model::Released(site) => {
+        Model::Released(site, _) => {
             let html = site
                 .items
                 .iter_mut()
