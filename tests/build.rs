@@ -494,6 +494,31 @@ fn child_theme_overrides_one_template_and_inherits_the_rest() {
     assert!(site.public().join("style.css").exists());
 }
 
+/// The default theme writes its footer through `fragment("partials/footer.html", site=site)`: a
+/// child theme that overrides only that file changes the footer of every page.
+#[test]
+fn child_theme_overrides_the_footer_partial_on_every_page() {
+    let site = Site::example();
+    let toml = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.write("site.toml", &toml.replace("theme = \"default\"", "theme = \"mine\""));
+    site.write("themes/mine/theme.toml", "name = \"mine\"\nextends = \"default\"\n");
+    site.write(
+        "themes/mine/templates/partials/footer.html",
+        "<footer class=\"mine\">{{ site.title }} · {{ t(\"footer_contact\") }} <a href=\"{{ url('/tags/') }}\">tags</a></footer>",
+    );
+    site.build(&[]);
+    let pages: Vec<String> = site.output_files().into_iter().filter(|f| f.ends_with(".html")).collect();
+    assert!(pages.len() > 40, "{pages:?}");
+    for f in &pages {
+        let page = site.page(f);
+        assert_eq!(page.count("body > footer"), 1, "{f}");
+        assert_eq!(page.text("footer.mine"), "校学生会外联部 · 联系我们 tags", "{f}");
+        assert_eq!(page.attr("footer.mine a", "href"), "/tags/", "{f}");
+        // The head links are still the default theme's.
+        assert_eq!(page.attrs("link[rel=stylesheet]", "href"), ["/default.css", "/style.css"], "{f}");
+    }
+}
+
 /// Two clean builds of the same sources in different folders, a second apart (with the files'
 /// modification times changed), from different working directories, with one thread and with
 /// the default, and with different machine timezones and locales: byte-identical output.

@@ -271,6 +271,30 @@ fn template_fragment_each_with_an_unknown_keyword() {
 }
 
 #[test]
+fn template_fragment_of_a_template_given_positional_arguments() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/partials/by.html", "<p>{{ who }}</p>");
+        s.write(
+            "themes/test/templates/page.html",
+            "<h1>{{ page.title }}</h1>\n{{ fragment(\"partials/by.html\", page.title) }}\n",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
+fn template_fragment_of_a_template_with_an_error_names_that_template() {
+    let err = fails(|s| {
+        s.write("themes/test/templates/partials/by.html", "<p>{{ who }}</p>\n<p>{{ who.name.first }}</p>");
+        s.write(
+            "themes/test/templates/page.html",
+            "<h1>{{ page.title }}</h1>\n{{ fragment(\"partials/by.html\", who=page.title) }}\n",
+        );
+    });
+    insta::assert_snapshot!(err);
+}
+
+#[test]
 fn theme_not_found() {
     let err = fails(|s| replace(s, "site.toml", "theme = \"test\"", "theme = \"fancy\""));
     insta::assert_snapshot!(err);

@@ -127,10 +127,44 @@ impl Fragments {
         self.now.lock().map(|m| m.len()).unwrap_or_default()
     }
 
-    /// `fragment(macro, args...)`.
+    /// `fragment(macro, args...)`, or `fragment("template.html", name=value, ...)`.
     pub fn call(&self, state: &mut State, callee: &Value, args: &[Value]) -> Result<Value, Error> {
+        if let Some(name) = callee.as_str() {
+            return self.template(state, name, args);
+        }
         let key = self.key(callee, args)?;
-        self.text(state, key, callee, args)
+        self.text(state, key, |state| callee.call(state, args))
+    }
+
+    /// `fragment("partials/footer.html", site=site)`: the template rendered with the keyword
+    /// arguments as its variables, once per build for each name and arguments.
+    fn template(&self, state: &mut State, name: &str, args: &[Value]) -> Result<Value, Error> {
+        let vars = match args {
+            [] => None,
+            [kwargs] if kwargs.is_kwargs() => Some(kwargs),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    "fragment() takes a macro first (as in fragment(m.row, item)), or a template's name \
+                     and then its variables by name (as in fragment(\"partials/footer.html\", site=site)); \
+                     got a string and arguments without names",
+                ));
+            }
+        };
+        let mut h = FxHasher::default();
+        (0xf7u8, name).hash(&mut h);
+        if let Some(vars) = vars {
+            self.hash_arg(vars, &mut h);
+        }
+        self.text(state, h.finish(), |state| {
+            let mut context = std::collections::BTreeMap::new();
+            if let Some(kwargs) = vars.map(|v| Kwargs::try_from(v.clone())).transpose()? {
+                for k in kwargs.args() {
+                    context.insert(k.to_string(), kwargs.get::<Value>(k)?);
+                }
+            }
+            state.env().get_template(name)?.render(context).map(Value::from_safe_string)
+        })
     }
 
     /// `fragment_each(macro, items, args..., before="")`: for each item, `before` and the text
@@ -169,7 +203,7 @@ impl Fragments {
                 self.hash_arg(a, &mut h);
             }
             args[0] = item;
-            texts.push(self.text(state, h.finish(), callee, &args)?);
+            texts.push(self.text(state, h.finish(), |state| callee.call(state, &args))?);
         }
         // Joined into one allocation of the right size (a list of 3,000 rows grew its string a
         // dozen times, copying it each time).
@@ -183,8 +217,13 @@ impl Fragments {
     }
 
     /// The text of the call `key` names: made in this render, kept from an earlier one, or made
-    /// now by calling `callee` with `args`.
-    fn text(&self, state: &mut State, key: u64, callee: &Value, args: &[Value]) -> Result<Value, Error> {
+    /// now by `make`.
+    fn text(
+        &self,
+        state: &mut State,
+        key: u64,
+        make: impl FnOnce(&mut State) -> Result<Value, Error>,
+    ) -> Result<Value, Error> {
         let made = self.now.lock().ok().and_then(|m| m.get(&key).cloned());
         if let Some(made) = made {
             tracked::note_all(&made.reads);
@@ -199,7 +238,7 @@ impl Fragments {
             return Ok(text);
         }
         let mark = tracked::mark();
-        let out = callee.call(state, args)?;
+        let out = make(state)?;
         let mut reads = tracked::since(mark);
         reads.sort_unstable();
         reads.dedup();
@@ -280,7 +319,8 @@ impl Fragments {
 /// Registers `fragment` and `fragment_each` in `env`.
 pub fn register(env: &mut minijinja::Environment<'_>, fragments: Arc<Fragments>) {
     let each = fragments.clone();
-    env.add_function("fragment", move |state: &mut State, callee: Value, args: Rest<Value>| {
+    env.add_function("fragment", move |state: &mut State, callee: Value, args: Rest<ValueOrKwargs>| {
+        let args = args.0.into_iter().map(ValueOrKwargs::into_value).collect::<Vec<Value>>();
         fragments.call(state, &callee, &args)
     });
     env.add_function(
@@ -354,5 +394,27 @@ mod tests {
     #[test]
     fn fragment_each_of_nothing_is_empty() {
         assert_eq!(render(&format!("{ROW}[{{{{ fragment_each(row, missing) }}}}]"), Value::UNDEFINED), "[]");
+    }
+
+    #[test]
+    fn a_template_fragment_is_rendered_once_with_its_keyword_arguments() {
+        let mut env = Environment::new();
+        let fragments = Arc::new(Fragments::new(0));
+        register(&mut env, fragments.clone());
+        env.add_template("part.html", "<p>{{ who }} & {{ n }}</p>").unwrap();
+        env.add_template("t.html", "{{ fragment('part.html', who='a&b', n=1) }}{{ fragment('part.html', who='a&b', n=1) }}{{ fragment('part.html', who='c', n=2) }}").unwrap();
+        let out = env.get_template("t.html").unwrap().render(()).unwrap();
+        assert_eq!(out, "<p>a&amp;b & 1</p><p>a&amp;b & 1</p><p>c & 2</p>");
+        assert_eq!(fragments.made(), 2);
+    }
+
+    #[test]
+    fn a_template_fragment_takes_its_variables_by_name() {
+        let mut env = Environment::new();
+        register(&mut env, Arc::new(Fragments::new(0)));
+        env.add_template("part.html", "{{ who }}").unwrap();
+        env.add_template("t.html", "{{ fragment('part.html', 'a') }}").unwrap();
+        let err = env.get_template("t.html").unwrap().render(()).unwrap_err();
+        assert!(err.to_string().contains("got a string and arguments without names"), "{err}");
     }
 }
