@@ -55,7 +55,8 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
     let body = drop_comments(body);
     let root = parse_document(&arena, &body, options);
     let mut bad = Vec::new();
-    let mut text = String::new();
+    // The readable text is at most as long as the Markdown it comes from: sized once.
+    let mut text = String::with_capacity(body.len());
     let mut comments = Vec::new();
     for node in root.descendants() {
         let mut ast = node.data_mut();
@@ -106,7 +107,11 @@ pub fn render(body: &str, dir: &str, links: &dyn Links, options: &Options) -> (R
     let mut html = String::with_capacity(body.len() * 3 / 2);
     // Writing to a String cannot fail.
     let _ = format_html(root, options, &mut html);
-    (Rendered { html, text: text.trim().to_string() }, bad)
+    let text = match text.trim() {
+        trimmed if trimmed.len() == text.len() => text,
+        trimmed => trimmed.to_string(),
+    };
+    (Rendered { html, text }, bad)
 }
 
 fn in_image<'a>(node: &'a comrak::nodes::AstNode<'a>) -> bool {

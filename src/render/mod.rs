@@ -10,6 +10,7 @@ mod extras;
 mod filters;
 mod fragments;
 mod globals;
+mod item_fields;
 mod jobs;
 mod jsonld;
 pub mod memo;

@@ -5,10 +5,7 @@
 //! the same whether the site has ten items or ten thousand. The shape of these values is a public
 //! API documented in `docs/themes.md`.
 
-use std::sync::Arc;
-
 use minijinja::Value;
-use minijinja::value::{Enumerator, Object};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -17,6 +14,7 @@ use crate::model::{Item, ItemData, Semester, Site, Status};
 use crate::text::slugify;
 use crate::when::rfc3339;
 
+use super::item_fields::{Fields, Layouts};
 use super::memo::{Read, tracked};
 use super::struct_fields::struct_fields;
 
@@ -146,118 +144,6 @@ struct ItemView<'a> {
     json_ld: Option<Value>,
 }
 
-/// An item's template value: its fields and its kind's, found by binary search. They were one
-/// map made by serde's `flatten`, keyed by `Value`s: every attribute lookup built a `Value` and
-/// compared `Value`s (4% of a build's instructions). Same fields, same values, enumerated in
-/// the same order (by name, as a map's keys were). Names are packed into integers ([`Name`],
-/// sorted by length first) and shared by the items of a kind ([`Layouts`]): a lookup compares
-/// integers in memory every item's lookups keep warm and reads one value of the item's own,
-/// where a name on the heap per field and item cost a `memcmp` on a cold line per step (at
-/// 10,000 pages 300,000 names; lookups were 9% of a build's samples).
-#[derive(Debug)]
-struct Fields {
-    /// The packed names, sorted; the same `Arc` for all items of a kind.
-    names: Arc<[Name]>,
-    /// The values, in the order of `names`.
-    values: Vec<Value>,
-    /// Names too long to pack (none of today's fields), searched one by one.
-    long: Vec<(Box<str>, Value)>,
-}
-
-/// The names of each kind's fields, shared by its items' [`Fields`] (one per render).
-#[derive(Default)]
-struct Layouts([std::sync::OnceLock<Arc<[Name]>>; 4]);
-
-/// A field name of up to 24 bytes as four words: its length, then its bytes big-endian and
-/// zero-padded, so comparing two names as integers orders them by length, then by bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Name([u64; 4]);
-
-impl Name {
-    const MAX: usize = 24;
-
-    fn of(name: &str) -> Option<Name> {
-        let b = name.as_bytes();
-        if b.len() > Name::MAX {
-            return None;
-        }
-        let mut words = [b.len() as u64, 0, 0, 0];
-        for (w, chunk) in words[1..].iter_mut().zip(b.chunks(8)) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            *w = u64::from_be_bytes(buf);
-        }
-        Some(Name(words))
-    }
-
-    fn text(&self) -> String {
-        let bytes: Vec<u8> = self.0[1..].iter().flat_map(|w| w.to_be_bytes()).take(self.0[0] as usize).collect();
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-}
-
-impl Fields {
-    /// The fields of `view` and then of `data`; a name in both keeps the later value, as the
-    /// flattened map did.
-    fn of(view: &ItemView<'_>, data: &KindView<'_>, layouts: &Layouts) -> Value {
-        let mut packed: Vec<(Name, Value)> = Vec::with_capacity(32);
-        let mut long: Vec<(Box<str>, Value)> = Vec::new();
-        // Both views are structs: their fields are taken as serialized (`struct_fields`), not
-        // read back by name from a map.
-        let fields = [struct_fields(view), struct_fields(data)];
-        for (name, value) in fields.into_iter().flatten().flatten() {
-            match Name::of(name) {
-                Some(n) => packed.push((n, value)),
-                None => long.push((Box::from(name), value)),
-            }
-        }
-        // Stable sorts of the reversed lists: the later of two equal names comes first.
-        packed.reverse();
-        packed.sort_by_key(|a| a.0);
-        packed.dedup_by_key(|a| a.0);
-        long.reverse();
-        long.sort_by(|a, b| a.0.cmp(&b.0));
-        long.dedup_by(|a, b| a.0 == b.0);
-        let (names, values): (Vec<Name>, Vec<Value>) = packed.into_iter().unzip();
-        let kind = match data {
-            KindView::Activity { .. } => 0,
-            KindView::Partner { .. } => 1,
-            KindView::Round { .. } => 2,
-            KindView::Page {} => 3,
-        };
-        let shared = layouts.0[kind].get_or_init(|| names.as_slice().into());
-        let names = if **shared == names[..] { shared.clone() } else { names.into() };
-        Value::from_object(Fields { names, values, long })
-    }
-}
-
-impl Object for Fields {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.get_value_by_str(key.as_str()?)
-    }
-
-    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        match Name::of(key) {
-            Some(name) => {
-                let i = self.names.binary_search(&name).ok()?;
-                self.values.get(i).cloned()
-            }
-            None => self.long.iter().find(|(n, _)| &**n == key).map(|(_, value)| value.clone()),
-        }
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        let mut names: Vec<String> = self.names.iter().map(Name::text).collect();
-        names.extend(self.long.iter().map(|(name, _)| name.to_string()));
-        names.sort_unstable();
-        Enumerator::Values(names.into_iter().map(Value::from).collect())
-    }
-
-    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
-        Some(self.values.len() + self.long.len())
-    }
-}
-
 /// Converts TOML (`[extra]`) into JSON-like values; dates become ISO text.
 pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
     use serde_json::Value as J;
@@ -349,7 +235,14 @@ fn item_value(
 ) -> Value {
     let view = reuse(n).unwrap_or_else(|| {
         let (view, data) = item_view(site, config, &site.items[n], neighbours[n], html.to_string());
-        Fields::of(&view, &data, layouts)
+        let kind = match data {
+            KindView::Activity { .. } => 0,
+            KindView::Partner { .. } => 1,
+            KindView::Round { .. } => 2,
+            KindView::Page {} => 3,
+        };
+        let fields = [struct_fields(&view), struct_fields(&data)].into_iter().flatten().flatten().collect();
+        Fields::of(fields, kind, layouts)
     });
     tracked(Read::Item(n as u32), view)
 }
@@ -483,36 +376,4 @@ fn item_view<'a>(
         json_ld: super::jsonld::item_script(site, item, config).map(Value::from_safe_string),
     };
     (view, data)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn packed_names_order_by_length_then_bytes_and_unpack_to_themselves() {
-        let names = ["id", "url", "date", "tags", "title", "json_ld", "academic_year", "a_name_of_24_bytes_long_"];
-        let mut by_text: Vec<&str> = names.to_vec();
-        by_text.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
-        let mut by_name: Vec<Name> = names.iter().filter_map(|n| Name::of(n)).collect();
-        by_name.sort();
-        let texts: Vec<String> = by_name.iter().map(Name::text).collect();
-        assert_eq!(texts, by_text);
-        assert_eq!(Name::of("a name of twenty-five byte"), None);
-        assert_ne!(Name::of("ab"), Name::of("ab\0"));
-    }
-
-    #[test]
-    fn fields_find_packed_and_long_names() {
-        // "url" is shorter than "title", so it comes first.
-        let names: Arc<[Name]> = vec![Name::of("url").unwrap(), Name::of("title").unwrap()].into();
-        let values = vec![Value::from("/u/"), Value::from("t")];
-        let long = vec![(Box::from("a_field_name_longer_than_24_bytes"), Value::from(1))];
-        let fields = Arc::new(Fields { names, values, long });
-        assert_eq!(fields.get_value_by_str("title"), Some(Value::from("t")));
-        assert_eq!(fields.get_value_by_str("url"), Some(Value::from("/u/")));
-        assert_eq!(fields.get_value_by_str("a_field_name_longer_than_24_bytes"), Some(Value::from(1)));
-        assert_eq!(fields.get_value_by_str("titles"), None);
-        assert_eq!(fields.enumerator_len(), Some(3));
-    }
 }
