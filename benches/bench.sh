@@ -15,7 +15,8 @@
 #   - with Hugo (HUGO=1 installs Debian's hugo if missing; by default used when installed;
 #     HUGO=0 skips it): the same pages in the `--flavor hugo` layout, liaison and hugo run in
 #     turn (A B A B, RUNS pairs, /usr/bin/time), medians, peak RSS and the ratio liaison/hugo
-#     (median of the per-pair ratios, so drift on a shared machine cancels out).
+#     (median of the per-pair ratios, so drift on a shared machine cancels out), on the disk
+#     and on /dev/shm, with the files and megabytes each wrote.
 # Then the scaling exponent k of time ~ pages^k and memory ~ pages^k (least-squares fit of
 # log-log points over the sizes; k = 1 is linear).
 #
@@ -134,35 +135,54 @@ for n in "${sizes[@]}"; do
     cp -r "$site" "$shm/site-$n"
     rm -rf "$shm/site-$n/public" "$shm/site-$n/.public.liaison-spare"
     measure shm "$shm/site-$n" "$shm/trash" "$n"
-    rm -rf "$shm/site-$n"
+    rm -rf "$shm/site-$n" "$shm/trash"
   fi
 done
 
+# versus <fs> <n> <site> <hugo site> <trash>: liaison and hugo in turn (A B A B), RUNS pairs after
+# a warm-up of both; medians, peak RSS, the median of the per-pair ratios, and what each wrote.
+versus() {
+  local fs=$1 n=$2 site=$3 hsite=$4 trash=$5
+  aside "$site/.public.liaison-spare" "$trash"
+  timed "$trash" "$site/public" "$bin" build --root "$site" --now $now >/dev/null
+  timed "$trash" "$hsite/public" hugo -s "$hsite" --quiet >/dev/null
+  : >"$work/pairs.txt"
+  for _ in $(seq "$runs"); do
+    aside "$site/.public.liaison-spare" "$trash"
+    read -r lw _ _ lm < <(timed "$trash" "$site/public" "$bin" build --root "$site" --now $now)
+    read -r hw _ _ hm < <(timed "$trash" "$hsite/public" hugo -s "$hsite" --quiet)
+    echo "$lw $hw $lm $hm" >>"$work/pairs.txt"
+  done
+  local lmed hmed lmem hmem ratio lout hout
+  lmed=$(awk '{print $1}' "$work/pairs.txt" | median)
+  hmed=$(awk '{print $2}' "$work/pairs.txt" | median)
+  lmem=$(awk '{print $3/1024}' "$work/pairs.txt" | median)
+  hmem=$(awk '{print $4/1024}' "$work/pairs.txt" | median)
+  ratio=$(awk '{print $1/$2}' "$work/pairs.txt" | median)
+  # What each wrote: files / MB (liaison's search index, calendars and list pages are extra).
+  lout="$(find "$site/public" -type f | wc -l)/$(du -sm --apparent-size "$site/public" | cut -f1)"
+  hout="$(find "$hsite/public" -type f | wc -l)/$(du -sm --apparent-size "$hsite/public" | cut -f1)"
+  printf '%-8s %-6s %10s %10s %12.0f %12.0f %14s %14s %10.3f (hugo/liaison %.1fx)\n' "$n" "$fs" "$lmed" "$hmed" "$lmem" "$hmem" \
+    "$lout" "$hout" "$ratio" "$(python3 -c "print(1/$ratio)")" | tee -a "$report"
+}
+
 if [ "$use_hugo" = 1 ]; then
   say ""
-  say "liaison vs $(hugo version | cut -d' ' -f1-2), same corpus, runs in turn (A B A B), disk:"
-  printf '%-8s %10s %10s %12s %12s %14s\n' pages liaison_s hugo_s liaison_MiB hugo_MiB ratio_l/h | tee -a "$report"
+  say "liaison vs $(hugo version | cut -d' ' -f1-2), same corpus, runs in turn (A B A B); output as files/MB:"
+  printf '%-8s %-6s %10s %10s %12s %12s %14s %14s %10s\n' pages fs liaison_s hugo_s liaison_MiB hugo_MiB liaison_out hugo_out ratio_l/h | tee -a "$report"
   for n in "${sizes[@]}"; do
     site=$work/site-$n hsite=$work/hugo-$n
     gen_site hugo "$n" "$hsite"
-    # warm-up of both
-    aside "$site/.public.liaison-spare" "$work/trash"
-    timed "$work/trash" "$site/public" "$bin" build --root "$site" --now $now >/dev/null
-    timed "$work/trash" "$hsite/public" hugo -s "$hsite" --quiet >/dev/null
-    : >"$work/pairs.txt"
-    for _ in $(seq "$runs"); do
-      aside "$site/.public.liaison-spare" "$work/trash"
-      read -r lw _ _ lm < <(timed "$work/trash" "$site/public" "$bin" build --root "$site" --now $now)
-      read -r hw _ _ hm < <(timed "$work/trash" "$hsite/public" hugo -s "$hsite" --quiet)
-      echo "$lw $hw $lm $hm" >>"$work/pairs.txt"
-    done
-    lmed=$(awk '{print $1}' "$work/pairs.txt" | median)
-    hmed=$(awk '{print $2}' "$work/pairs.txt" | median)
-    lmem=$(awk '{print $3/1024}' "$work/pairs.txt" | median)
-    hmem=$(awk '{print $4/1024}' "$work/pairs.txt" | median)
-    ratio=$(awk '{print $1/$2}' "$work/pairs.txt" | median)
-    printf '%-8s %10s %10s %12.0f %12.0f %14.3f (hugo/liaison %.1fx)\n' "$n" "$lmed" "$hmed" "$lmem" "$hmem" "$ratio" \
-      "$(python3 -c "print(1/$ratio)")" | tee -a "$report"
+    versus disk "$n" "$site" "$hsite" "$work/trash"
+    if [ "$use_shm" = 1 ]; then
+      mkdir -p "$shm/trash"
+      rm -rf "$shm/site-$n" "$shm/hugo-$n"
+      cp -r "$site" "$shm/site-$n"
+      cp -r "$hsite" "$shm/hugo-$n"
+      rm -rf "$shm/site-$n/public" "$shm/site-$n/.public.liaison-spare" "$shm/hugo-$n/public" "$shm/hugo-$n/resources"
+      versus shm "$n" "$shm/site-$n" "$shm/hugo-$n" "$shm/trash"
+      rm -rf "$shm/site-$n" "$shm/hugo-$n" "$shm/trash"
+    fi
   done
 fi
 

@@ -15,6 +15,7 @@ use crate::codes::Code;
 use crate::diagnostic::Diagnostic;
 use crate::t;
 
+mod at;
 mod staging;
 pub use staging::{Staging, spare_dir};
 

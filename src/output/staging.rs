@@ -9,6 +9,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::at::Dir;
 use super::{CopiedFile, copy_file, io_error, same_copy, with_parent};
 use crate::diagnostic::Diagnostic;
 use crate::t;
@@ -34,6 +35,8 @@ pub struct Staging {
     /// In a new (empty) folder: the folders made so far (relative, with `/`), so a file in a
     /// new folder costs a `mkdir` and its write, not a failed open first.
     made: Mutex<HashSet<String>>,
+    /// The new (empty) staging folder, open: its folders and pages are made relative to it.
+    dir: Option<Dir>,
     committed: bool,
 }
 
@@ -57,15 +60,16 @@ impl Staging {
             let _ = fs::remove_dir_all(&tmp);
         }
         // A rename is atomic: of two builds running at once, one gets the spare.
-        let (reused, listing) = if spare.is_dir() && fs::rename(&spare, &tmp).is_ok() {
+        let (reused, listing, dir) = if spare.is_dir() && fs::rename(&spare, &tmp).is_ok() {
             let root = tmp.clone();
-            (Some(Mutex::new(HashSet::new())), Some(std::thread::spawn(move || list_tree(&root))))
+            (Some(Mutex::new(HashSet::new())), Some(std::thread::spawn(move || list_tree(&root))), None)
         } else {
-            fs::create_dir(&tmp).map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e))?;
-            (None, None)
+            let fail = |e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e);
+            fs::create_dir(&tmp).map_err(fail)?;
+            (None, None, Some(Dir::open(&tmp).map_err(fail)?))
         };
         let made = Mutex::new(HashSet::new());
-        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, made, committed: false })
+        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, made, dir, committed: false })
     }
 
     /// Records `path` as produced; true when the staging folder already holds `same` there.
@@ -89,9 +93,7 @@ impl Staging {
     /// system time and holds its parent's lock throughout, so two threads making page folders in
     /// `activities/` at once waited on each other (~80 ms of a core at 10,000 pages).
     pub fn make_folders(&self, folders: &[String], stop: &std::sync::atomic::AtomicBool) {
-        if self.reused.is_some() {
-            return;
-        }
+        let Some(root) = &self.dir else { return };
         for dir in folders {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return;
@@ -100,7 +102,7 @@ impl Staging {
                 continue;
             }
             // A folder this fails to make is made (or reported) by the page written into it.
-            if fs::create_dir_all(self.tmp.join(dir)).is_ok() {
+            if root.mkdir_all(dir).is_ok() {
                 self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.clone());
             }
         }
@@ -133,6 +135,9 @@ impl Staging {
     /// Writes one file (`path` relative, with `/`). Safe to call from several threads; folders
     /// are created on first use.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(root) = &self.dir {
+            return self.write_new(root, path, bytes);
+        }
         let p = self.tmp.join(path);
         let same =
             || fs::metadata(&p).is_ok_and(|m| m.len() == bytes.len() as u64) && fs::read(&p).is_ok_and(|b| b == bytes);
@@ -141,6 +146,29 @@ impl Staging {
         }
         self.put(path, &p, |p| fs::write(p, bytes))
             .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &p, e))
+    }
+
+    /// [`Staging::write`] into the new staging folder `root`: the file's folder is made first
+    /// when this staging has not made it yet (nothing else writes there).
+    fn write_new(&self, root: &Dir, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let folder = |dir: &str| -> io::Result<()> {
+            if !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir) {
+                root.mkdir_all(dir)?;
+                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
+            }
+            Ok(())
+        };
+        let dir = path.rsplit_once('/').map(|(dir, _)| dir);
+        dir.map_or(Ok(()), folder)
+            .and_then(|()| match (root.write(path, bytes), dir) {
+                // A folder made ahead that is gone again: made once more.
+                (Err(e), Some(dir)) if e.kind() == io::ErrorKind::NotFound => {
+                    root.mkdir_all(dir)?;
+                    root.write(path, bytes)
+                }
+                (r, _) => r,
+            })
+            .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &self.tmp.join(path), e))
     }
 
     /// Copies files from the site (theme static files, content assets).
