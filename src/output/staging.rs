@@ -98,30 +98,27 @@ impl Staging {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return;
             }
-            if self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir.as_str()) {
-                continue;
-            }
             // A folder this fails to make is made (or reported) by the page written into it.
-            if root.mkdir_all(dir).is_ok() {
-                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.clone());
-            }
+            let _ = self.make_folder(root, dir);
         }
+    }
+
+    /// Makes the folder `dir` (relative, with `/`) of the new staging folder `root` and its
+    /// parents, unless this staging made it already (nothing else writes there).
+    fn make_folder(&self, root: &Dir, dir: &str) -> io::Result<()> {
+        if !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir) {
+            root.mkdir_all(dir)?;
+            self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
+        }
+        Ok(())
     }
 
     /// Writes `target` with `write`; in a recycled folder, clears a file or folder of an older
     /// output that stands in the way first. In a new folder, `path`'s folder is made first
     /// when this staging has not made it yet (nothing else writes there).
     fn put(&self, path: &str, target: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
-        if self.reused.is_none()
-            && let Some((dir, _)) = path.rsplit_once('/')
-        {
-            let known = self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir);
-            if !known {
-                if let Some(parent) = target.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
-            }
+        if let (Some(root), Some((dir, _))) = (&self.dir, path.rsplit_once('/')) {
+            self.make_folder(root, dir)?;
         }
         match with_parent(target, &write) {
             Err(_) if self.reused.is_some() => {
@@ -151,24 +148,19 @@ impl Staging {
     /// [`Staging::write`] into the new staging folder `root`: the file's folder is made first
     /// when this staging has not made it yet (nothing else writes there).
     fn write_new(&self, root: &Dir, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let folder = |dir: &str| -> io::Result<()> {
-            if !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir) {
-                root.mkdir_all(dir)?;
-                self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
-            }
-            Ok(())
-        };
         let dir = path.rsplit_once('/').map(|(dir, _)| dir);
-        dir.map_or(Ok(()), folder)
-            .and_then(|()| match (root.write(path, bytes), dir) {
-                // A folder made ahead that is gone again: made once more.
-                (Err(e), Some(dir)) if e.kind() == io::ErrorKind::NotFound => {
-                    root.mkdir_all(dir)?;
-                    root.write(path, bytes)
-                }
-                (r, _) => r,
-            })
-            .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &self.tmp.join(path), e))
+        let written = match dir {
+            Some(dir) => self.make_folder(root, dir).and_then(|()| root.write(path, bytes)),
+            None => root.write(path, bytes),
+        };
+        match (written, dir) {
+            // A folder made ahead that is gone again: made once more.
+            (Err(e), Some(dir)) if e.kind() == io::ErrorKind::NotFound => {
+                root.mkdir_all(dir).and_then(|()| root.write(path, bytes))
+            }
+            (r, _) => r,
+        }
+        .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &self.tmp.join(path), e))
     }
 
     /// Copies files from the site (theme static files, content assets).

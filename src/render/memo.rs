@@ -59,8 +59,9 @@ pub fn shape_hash_with(v: &Value, ids: &[u32], sections: Option<&[u32]>, h: &mut
         (8u8, list.n).hash(h);
         return;
     }
-    // `site` itself is one value per render too: `fragment(m.footer, site)` is keyed by the
-    // macro alone, and its reads of `site` entries decide whether a kept text is still right.
+    // `site` itself is one value per render too: `fragment("partials/footer.html", site=site)`
+    // is keyed by the template's name alone, and its reads of `site` entries decide whether a
+    // kept text is still right.
     if v.downcast_object_ref::<SiteEntries>().is_some() {
         2u8.hash(h);
         return;
