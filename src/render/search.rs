@@ -22,10 +22,6 @@ use crate::text::{each_token, fnv1a, fnv1a_bytes};
 pub const CHUNK: usize = 200;
 /// Target size of a token shard, in bytes.
 const SHARD_BYTES: usize = 500 * 1024;
-/// Characters of each page's text indexed and kept for excerpts (after its title, summary, tags
-/// and names, which are always indexed). 1,500 covers the opening of a typical activity report;
-/// indexing whole texts doubled the time and the size of the index on a 10,000-page site.
-const TEXT_CHARS: usize = 1500;
 
 fn kind(data: &ItemData) -> &'static str {
     match data {
@@ -159,7 +155,8 @@ pub fn shard_count(estimate: usize) -> usize {
 /// no token crosses, so indexing them one by one gives the same tokens in the same order.
 pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn FnMut(&str)) -> Doc<'a> {
     let item = &site.items[n];
-    let text = item.text.get(..chars_end(&item.text, TEXT_CHARS)).unwrap_or_default();
+    // The model keeps no more of the text than search reads (`model::SEARCH_TEXT_CHARS`).
+    let text = &*item.text;
     index(&item.title);
     index(&item.summary);
     for tag in &item.tags {
@@ -204,34 +201,6 @@ pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn F
         item.summary.as_str(),
         text,
     )
-}
-
-/// Where the first `chars` characters of `text` end (the whole text if it is shorter): the
-/// character starts (bytes not of the form `10xxxxxx`) are counted eight bytes at a time up to
-/// the word holding the one sought, which is found byte by byte. Walking the characters one by
-/// one cost some ten instructions a character, 1,500 a page.
-fn chars_end(text: &str, chars: usize) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let b = text.as_bytes();
-    let (mut i, mut seen) = (0, 0);
-    while let Some(word) = b.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-        let w = u64::from_le_bytes(*word);
-        let starts = 8 - (w & !(w << 1) & HIGH).count_ones() as usize;
-        if seen + starts > chars {
-            break;
-        }
-        seen += starts;
-        i += 8;
-    }
-    for (k, &byte) in b.iter().enumerate().skip(i) {
-        if byte & 0xc0 != 0x80 {
-            if seen == chars {
-                return k;
-            }
-            seen += 1;
-        }
-    }
-    b.len()
 }
 
 /// Token -> the documents of one block that contain it. Tokens of up to 15 bytes (nearly all:
@@ -426,19 +395,6 @@ mod tests {
                     .filter(|&s| shard_parts(s, shards).any(|p| p == part) && (shards <= PARTS || h % shards == s))
                     .collect();
                 assert_eq!(holders, [h % shards], "{t} with {shards} shards");
-            }
-        }
-    }
-
-    #[test]
-    fn chars_end_where_the_characters_do() {
-        let texts =
-            ["", "a", "abcdefghijklmnopqrstuvwxyz", "赞助商们 «quote» ¥105500 é 🎉🎉 end", "é🎉赞a".repeat(9).as_str()]
-                .map(String::from);
-        for text in &texts {
-            for chars in 0..text.chars().count() + 3 {
-                let expected = text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i);
-                assert_eq!(chars_end(text, chars), expected, "{text:?} {chars}");
             }
         }
     }
