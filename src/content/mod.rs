@@ -196,7 +196,7 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
         .items
         .par_iter()
         .enumerate()
-        .map(|(n, file)| {
+        .map_init(Vec::new, |buf, (n, file)| {
             // With a list of changed files (the walk and the sections as last time), every other
             // file is taken as the last load read it.
             let named = changed.as_ref().is_some_and(|c| c.iter().any(|p| p.as_os_str() == file.source.as_os_str()));
@@ -219,7 +219,7 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
             {
                 return (Ok(item.clone()), now, kind, false);
             }
-            (load_item(root, file, section, kind, config).map(Arc::new), now, kind, true)
+            (load_item(root, file, section, kind, config, buf).map(Arc::new), now, kind, true)
         })
         .collect();
     let mut items = Vec::new();
@@ -264,12 +264,29 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
     Ok((Content { sections, items, assets, unreadable }, errors))
 }
 
-fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+/// Reads `rel` (under `root`) as text through `buf`, a buffer kept from file to file: the text
+/// is copied out of the bytes read anyway (`decode_utf8`), so a buffer per file, sized by a
+/// `statx` of the file, cost a system call and an allocation per file for nothing.
+fn read_text(root: &Path, rel: &Path, buf: &mut Vec<u8>) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
         Diagnostic::new(rel, Code::Unreadable, t!("cannot read this file: {e}", "无法读取这个文件：{e}"))
             .hint(t!("check that the file exists and is readable", "检查文件是否存在、是否有读取权限"))
-    })?;
-    crate::text::decode_utf8(rel, &bytes)
+    };
+    let mut file = std::fs::File::open(root.join(rel)).map_err(unreadable)?;
+    let mut len = 0;
+    loop {
+        if len == buf.len() {
+            buf.resize((2 * len).max(64 * 1024), 0);
+        }
+        match file.read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(unreadable(e)),
+        }
+    }
+    crate::text::decode_utf8(rel, &buf[..len])
 }
 
 fn load_section(
@@ -294,7 +311,7 @@ fn load_section(
             body_line: 1,
         });
     };
-    let text = read_text(root, rel)?;
+    let text = read_text(root, rel, &mut Vec::new())?;
     let split = frontmatter::split(rel, text)?;
     let src = TomlSource {
         path: rel,
@@ -320,9 +337,10 @@ fn load_item(
     section: &str,
     kind: Kind,
     config: &Config,
+    buf: &mut Vec<u8>,
 ) -> Result<ItemSrc, Diagnostics> {
     let rel = &file.source;
-    let text = read_text(root, rel)?;
+    let text = read_text(root, rel, buf)?;
     let split = if file.is_toml {
         let len = text.len();
         Split { text, fm: 0..len, fm_line: 1, body_start: len, body_line: 1, has_front_matter: true }
