@@ -320,7 +320,7 @@ pub(super) fn item(
 /// 1,500 covers the opening of a typical activity report; indexing whole texts doubled the time
 /// and the size of the index on a 10,000-page site. Word counts and the summary are taken from
 /// the whole text first; keeping only this much holds ~20 MB less at 10,000 pages.
-pub const SEARCH_TEXT_CHARS: usize = 1500;
+const SEARCH_TEXT_CHARS: usize = 1500;
 
 /// Where the first `chars` characters of `text` end (the whole text if it is shorter): the
 /// character starts (bytes not of the form `10xxxxxx`) are counted eight bytes at a time up to

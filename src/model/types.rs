@@ -105,7 +105,8 @@ pub struct ItemOwn {
     pub extra: toml::Table,
     /// Shared (as is the text), so reusing an item in watch mode does not copy its page.
     pub html: Arc<str>,
-    /// The body's visible text (for search and counts).
+    /// The opening of the body's visible text, its first `SEARCH_TEXT_CHARS` characters: what
+    /// the search index reads (words and reading time are counted on the whole text).
     pub text: Arc<str>,
     pub words: usize,
     pub reading_minutes: usize,

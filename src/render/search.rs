@@ -155,7 +155,7 @@ pub fn shard_count(estimate: usize) -> usize {
 /// no token crosses, so indexing them one by one gives the same tokens in the same order.
 pub fn document<'a>(site: &'a Site, config: &Config, n: usize, index: &mut dyn FnMut(&str)) -> Doc<'a> {
     let item = &site.items[n];
-    // The model keeps no more of the text than search reads (`model::SEARCH_TEXT_CHARS`).
+    // The model keeps no more of the text than search reads (`SEARCH_TEXT_CHARS` in `model/build_items.rs`).
     let text = &*item.text;
     index(&item.title);
     index(&item.summary);
