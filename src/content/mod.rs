@@ -264,9 +264,10 @@ pub fn load_cached(root: &Path, config: &Config, cache: &mut Cache) -> Result<(C
     Ok((Content { sections, items, assets, unreadable }, errors))
 }
 
-/// Reads `rel` (under `root`) as text through `buf`, a buffer kept from file to file: the text
-/// is copied out of the bytes read anyway (`decode_utf8`), so a buffer per file, sized by a
-/// `statx` of the file, cost a system call and an allocation per file for nothing.
+/// Reads `rel` (under `root`) as text through `buf`, a buffer kept from file to file (one per
+/// rayon job of the load): the text is copied out of the bytes read anyway (`decode_utf8`), so
+/// a buffer per file, sized by a `statx` of the file, cost a system call and an allocation per
+/// file for nothing.
 fn read_text(root: &Path, rel: &Path, buf: &mut Vec<u8>) -> Result<String, Diagnostic> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| {
