@@ -28,16 +28,39 @@ pub struct Staging {
     tmp: PathBuf,
     old: PathBuf,
     spare: PathBuf,
-    /// `Some` when `tmp` is a recycled output: the paths this build produced.
-    reused: Option<Mutex<HashSet<String>>>,
-    /// The entries the recycled folder held, listed while the build renders.
-    listing: Option<std::thread::JoinHandle<Vec<(String, bool)>>>,
-    /// In a new (empty) folder: the folders made so far (relative, with `/`), so a file in a
-    /// new folder costs a `mkdir` and its write, not a failed open first.
-    made: Mutex<HashSet<String>>,
-    /// The new (empty) staging folder, open: its folders and pages are made relative to it.
-    dir: Option<Dir>,
+    folder: Folder,
     committed: bool,
+}
+
+/// What the staging folder `tmp` is: made new and empty, or the output before last recycled.
+enum Folder {
+    New(NewFolder),
+    Recycled {
+        /// The paths this build produced.
+        produced: Mutex<HashSet<String>>,
+        /// The entries the folder held, listed while the build renders (taken by `commit`).
+        listing: Option<std::thread::JoinHandle<Vec<(String, bool)>>>,
+    },
+}
+
+/// A new (empty) staging folder, open: its folders and pages are made relative to it.
+struct NewFolder {
+    dir: Dir,
+    /// The folders made so far (relative, with `/`), so a file in a new folder costs a `mkdir`
+    /// and its write, not a failed open first.
+    made: Mutex<HashSet<String>>,
+}
+
+impl NewFolder {
+    /// Makes the folder `rel` (relative, with `/`) and its parents, unless this staging made it
+    /// already (nothing else writes there).
+    fn make_folder(&self, rel: &str) -> io::Result<()> {
+        if !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(rel) {
+            self.dir.mkdir_all(rel)?;
+            self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        }
+        Ok(())
+    }
 }
 
 impl Staging {
@@ -60,21 +83,23 @@ impl Staging {
             let _ = fs::remove_dir_all(&tmp);
         }
         // A rename is atomic: of two builds running at once, one gets the spare.
-        let (reused, listing, dir) = if spare.is_dir() && fs::rename(&spare, &tmp).is_ok() {
+        let folder = if spare.is_dir() && fs::rename(&spare, &tmp).is_ok() {
             let root = tmp.clone();
-            (Some(Mutex::new(HashSet::new())), Some(std::thread::spawn(move || list_tree(&root))), None)
+            Folder::Recycled {
+                produced: Mutex::new(HashSet::new()),
+                listing: Some(std::thread::spawn(move || list_tree(&root))),
+            }
         } else {
             let fail = |e| io_error(t!("cannot write the output", "无法写入输出"), &tmp, e);
             fs::create_dir(&tmp).map_err(fail)?;
-            (None, None, Some(Dir::open(&tmp).map_err(fail)?))
+            Folder::New(NewFolder { dir: Dir::open(&tmp).map_err(fail)?, made: Mutex::new(HashSet::new()) })
         };
-        let made = Mutex::new(HashSet::new());
-        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, reused, listing, made, dir, committed: false })
+        Ok(Staging { out: out.to_path_buf(), tmp, old, spare, folder, committed: false })
     }
 
     /// Records `path` as produced; true when the staging folder already holds `same` there.
     fn already_there(&self, path: &str, target: &Path, same: impl FnOnce() -> bool) -> bool {
-        let Some(produced) = &self.reused else { return false };
+        let Folder::Recycled { produced, .. } = &self.folder else { return false };
         produced.lock().unwrap_or_else(|e| e.into_inner()).insert(path.to_string());
         match fs::symlink_metadata(target) {
             Ok(m) if m.is_file() => same(),
@@ -93,35 +118,25 @@ impl Staging {
     /// system time and holds its parent's lock throughout, so two threads making page folders in
     /// `activities/` at once waited on each other (~80 ms of a core at 10,000 pages).
     pub fn make_folders(&self, folders: &[String], stop: &std::sync::atomic::AtomicBool) {
-        let Some(root) = &self.dir else { return };
+        let Folder::New(new) = &self.folder else { return };
         for dir in folders {
             if stop.load(std::sync::atomic::Ordering::Relaxed) {
                 return;
             }
             // A folder this fails to make is made (or reported) by the page written into it.
-            let _ = self.make_folder(root, dir);
+            let _ = new.make_folder(dir);
         }
-    }
-
-    /// Makes the folder `dir` (relative, with `/`) of the new staging folder `root` and its
-    /// parents, unless this staging made it already (nothing else writes there).
-    fn make_folder(&self, root: &Dir, dir: &str) -> io::Result<()> {
-        if !self.made.lock().unwrap_or_else(|e| e.into_inner()).contains(dir) {
-            root.mkdir_all(dir)?;
-            self.made.lock().unwrap_or_else(|e| e.into_inner()).insert(dir.to_string());
-        }
-        Ok(())
     }
 
     /// Writes `target` with `write`; in a recycled folder, clears a file or folder of an older
     /// output that stands in the way first. In a new folder, `path`'s folder is made first
     /// when this staging has not made it yet (nothing else writes there).
     fn put(&self, path: &str, target: &Path, write: impl Fn(&Path) -> io::Result<()>) -> io::Result<()> {
-        if let (Some(root), Some((dir, _))) = (&self.dir, path.rsplit_once('/')) {
-            self.make_folder(root, dir)?;
+        if let (Folder::New(new), Some((dir, _))) = (&self.folder, path.rsplit_once('/')) {
+            new.make_folder(dir)?;
         }
         match with_parent(target, &write) {
-            Err(_) if self.reused.is_some() => {
+            Err(_) if matches!(self.folder, Folder::Recycled { .. }) => {
                 clear_way(&self.tmp, target);
                 with_parent(target, &write)
             }
@@ -132,8 +147,8 @@ impl Staging {
     /// Writes one file (`path` relative, with `/`). Safe to call from several threads; folders
     /// are created on first use.
     pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        if let Some(root) = &self.dir {
-            return self.write_new(root, path, bytes);
+        if let Folder::New(new) = &self.folder {
+            return self.write_new(new, path, bytes);
         }
         let p = self.tmp.join(path);
         let same =
@@ -145,18 +160,18 @@ impl Staging {
             .map_err(|e| io_error(t!("cannot write the output", "无法写入输出"), &p, e))
     }
 
-    /// [`Staging::write`] into the new staging folder `root`: the file's folder is made first
-    /// when this staging has not made it yet (nothing else writes there).
-    fn write_new(&self, root: &Dir, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    /// [`Staging::write`] into the new staging folder: the file's folder is made first when
+    /// this staging has not made it yet (nothing else writes there).
+    fn write_new(&self, new: &NewFolder, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let dir = path.rsplit_once('/').map(|(dir, _)| dir);
         let written = match dir {
-            Some(dir) => self.make_folder(root, dir).and_then(|()| root.write(path, bytes)),
-            None => root.write(path, bytes),
+            Some(dir) => new.make_folder(dir).and_then(|()| new.dir.write(path, bytes)),
+            None => new.dir.write(path, bytes),
         };
         match (written, dir) {
             // A folder made ahead that is gone again: made once more.
             (Err(e), Some(dir)) if e.kind() == io::ErrorKind::NotFound => {
-                root.mkdir_all(dir).and_then(|()| root.write(path, bytes))
+                new.dir.mkdir_all(dir).and_then(|()| new.dir.write(path, bytes))
             }
             (r, _) => r,
         }
@@ -178,8 +193,10 @@ impl Staging {
     /// Removes what an older output left in a recycled folder, moves the previous output aside,
     /// the new one into place, and keeps the previous one as the next build's spare.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
-        if let (Some(produced), Some(listing)) = (self.reused.take(), self.listing.take()) {
-            let produced = produced.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Folder::Recycled { produced, listing } = &mut self.folder
+            && let Some(listing) = listing.take()
+        {
+            let produced = std::mem::take(produced.get_mut().unwrap_or_else(|e| e.into_inner()));
             let listed = listing.join().unwrap_or_default();
             remove_leftovers(&self.tmp, &listed, &produced)
                 .map_err(|(p, e)| io_error(t!("cannot write the output", "无法写入输出"), &p, e))?;
@@ -208,7 +225,7 @@ impl Drop for Staging {
         }
         // A recycled folder goes back to being the spare (its files are checked on every use);
         // a new one is removed.
-        if self.reused.is_none() || self.spare.exists() || fs::rename(&self.tmp, &self.spare).is_err() {
+        if matches!(self.folder, Folder::New(_)) || self.spare.exists() || fs::rename(&self.tmp, &self.spare).is_err() {
             let _ = fs::remove_dir_all(&self.tmp);
         }
     }
